@@ -1,0 +1,67 @@
+import { TEST_REDIS_URL, testRedisPrefix } from '@agora/testkit';
+import { MemKeyValueStore, RedisKeyValueStore, type KeyValueStore } from '../index.js';
+
+const implementations: [string, () => KeyValueStore][] = [
+  ['MemKeyValueStore', () => new MemKeyValueStore()],
+  ['RedisKeyValueStore', () => new RedisKeyValueStore(TEST_REDIS_URL, testRedisPrefix('kv'))],
+];
+
+describe.each(implementations)('KeyValueStore contract: %s', (_name, create) => {
+  let kv: KeyValueStore;
+
+  beforeEach(() => {
+    kv = create();
+  });
+
+  afterEach(async () => {
+    await kv.close();
+  });
+
+  it('should return what was set when the key is read back', async () => {
+    await kv.set('session:1', 'revoked', 60);
+    expect(await kv.get('session:1')).toBe('revoked');
+  });
+
+  it('should return null when a key was never set', async () => {
+    expect(await kv.get('missing')).toBeNull();
+  });
+
+  it('should forget a key when it is deleted', async () => {
+    await kv.set('k', 'v', 60);
+    await kv.delete('k');
+    expect(await kv.get('k')).toBeNull();
+  });
+
+  it('should replace the value when a key is set again', async () => {
+    await kv.set('k', 'one', 60);
+    await kv.set('k', 'two', 60);
+    expect(await kv.get('k')).toBe('two');
+  });
+});
+
+describe('KeyValueStore expiry', () => {
+  it('should forget an in-process key once its time to live has passed', async () => {
+    let now = 1_000_000;
+    const kv = new MemKeyValueStore(() => now);
+    await kv.set('k', 'v', 10);
+    now += 9_999;
+    expect(await kv.get('k')).toBe('v');
+    now += 1;
+    expect(await kv.get('k')).toBeNull();
+  });
+
+  it('should give a Redis key the time to live asked for', async () => {
+    const prefix = testRedisPrefix('kv-ttl');
+    const kv = new RedisKeyValueStore(TEST_REDIS_URL, prefix);
+    const { Redis } = await import('ioredis');
+    const probe = new Redis(TEST_REDIS_URL);
+    try {
+      await kv.set('k', 'v', 30);
+      const ttl = await probe.ttl(`${prefix}:k`);
+      expect(ttl).toBeGreaterThan(25);
+      expect(ttl).toBeLessThanOrEqual(30);
+    } finally {
+      await Promise.all([kv.close(), probe.quit()]);
+    }
+  });
+});

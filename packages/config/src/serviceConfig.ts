@@ -1,0 +1,42 @@
+import type { EnvReader } from './envReader.js';
+
+/** Settings every Agora service (subgraph or gateway) shares. */
+export interface ServiceConfig {
+  /** Port to listen on; 0 picks a free one. */
+  port: number;
+  host: string;
+  /** Production hides stack traces and unknown errors, and the Sandbox landing page. */
+  production: boolean;
+  /** Shared by the gateway and every subgraph; a subgraph refuses requests without it. */
+  gatewaySecret: string;
+  /** Redis server; absent only in all-in-one mode, where in-process twins stand in. */
+  redisUrl: string | undefined;
+  /** Prefix of every Redis key and channel, so deployments can share one Redis. */
+  redisPrefix: string;
+}
+
+export const MIN_GATEWAY_SECRET_LENGTH = 16;
+
+export function readServiceConfig(reader: EnvReader, defaultPort: number): ServiceConfig {
+  const gatewaySecret = reader.required(
+    'GATEWAY_SECRET',
+    `a random string of at least ${MIN_GATEWAY_SECRET_LENGTH} characters shared by the gateway and the subgraphs`,
+  );
+  if (gatewaySecret !== '' && gatewaySecret.length < MIN_GATEWAY_SECRET_LENGTH) {
+    reader.problem(`GATEWAY_SECRET must be at least ${MIN_GATEWAY_SECRET_LENGTH} characters long`);
+  }
+  return {
+    port: reader.int('PORT', { default: defaultPort, min: 0, max: 65535 }),
+    host: reader.string('HOST', '0.0.0.0'),
+    production: reader.oneOf('NODE_ENV', ['development', 'production', 'test'], 'development') === 'production',
+    gatewaySecret,
+    redisUrl: reader.url('REDIS_URL', ['redis:', 'rediss:'], reader.optional('REDIS_URL')),
+    redisPrefix: reader.string('REDIS_PREFIX', 'agora'),
+  };
+}
+
+/** The PostgreSQL database a subgraph owns. */
+export function readDatabaseUrl(reader: EnvReader, example: string): string {
+  const value = reader.required('DATABASE_URL', `the service's own PostgreSQL database, e.g. ${example}`);
+  return reader.url('DATABASE_URL', ['postgres:', 'postgresql:'], value === '' ? undefined : value) ?? '';
+}

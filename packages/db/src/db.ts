@@ -1,0 +1,85 @@
+import pg from 'pg';
+
+/** Something that runs SQL: the pool itself or one transaction's connection. */
+export interface Sql {
+  /** Rows of a statement, as plain objects. */
+  query<Row extends pg.QueryResultRow>(text: string, values?: readonly unknown[]): Promise<Row[]>;
+  /** The first row, or null when there is none. */
+  queryOne<Row extends pg.QueryResultRow>(text: string, values?: readonly unknown[]): Promise<Row | null>;
+  /** How many rows a statement touched. */
+  execute(text: string, values?: readonly unknown[]): Promise<number>;
+}
+
+export interface Db extends Sql {
+  /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
+  transaction<T>(work: (tx: Sql) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface DbOptions {
+  connectionString: string;
+  /** Pool size; a subgraph's default suits one long-lived process. */
+  maxConnections?: number;
+  /** Shown in pg_stat_activity, so a busy connection names its service. */
+  applicationName?: string;
+  /** Called for every statement sent; tests count round trips with it. */
+  onQuery?: (text: string) => void;
+  /** Called when an idle pooled connection fails (the server restarted, say). */
+  onIdleError?: (error: Error) => void;
+}
+
+export function createDb(options: DbOptions): Db {
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    max: options.maxConnections ?? 10,
+    application_name: options.applicationName ?? 'agora',
+    connectionTimeoutMillis: 10_000,
+  });
+  // An idle client's error would otherwise be an unhandled 'error' event and kill the process.
+  pool.on('error', (error) => options.onIdleError?.(error));
+  const onQuery = options.onQuery ?? (() => {});
+
+  function sqlOn(runner: pg.Pool | pg.PoolClient): Sql {
+    async function query<Row extends pg.QueryResultRow>(text: string, values?: readonly unknown[]) {
+      onQuery(text);
+      const result = await runner.query<Row>(text, values as unknown[] | undefined);
+      return result;
+    }
+    return {
+      query: async (text, values) => (await query(text, values)).rows,
+      queryOne: async (text, values) => (await query(text, values)).rows[0] ?? null,
+      execute: async (text, values) => (await query(text, values)).rowCount ?? 0,
+    };
+  }
+
+  return {
+    ...sqlOn(pool),
+    async transaction(work) {
+      const client = await pool.connect();
+      const tx = sqlOn(client);
+      try {
+        await tx.execute('BEGIN');
+        const result = await work(tx);
+        await tx.execute('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}
+
+/** PostgreSQL's SQLSTATE of an error thrown by the driver, if it has one. */
+export function sqlState(error: unknown): string | undefined {
+  if (typeof error === 'object' && error !== null && 'code' in error) {
+    const code = (error as { code: unknown }).code;
+    return typeof code === 'string' ? code : undefined;
+  }
+  return undefined;
+}
+
+export const UNIQUE_VIOLATION = '23505';

@@ -1,0 +1,73 @@
+import { GraphQLError } from 'graphql';
+import { ErrorCode } from './errorCode.js';
+
+/** Base of every error Agora raises on purpose; carries its code in `extensions.code`. */
+export class AgoraError extends GraphQLError {
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}) {
+    super(message, { extensions: { ...extensions, code } });
+    this.code = code;
+    this.name = 'AgoraError';
+  }
+}
+
+export class UnauthenticatedError extends AgoraError {
+  constructor(message = 'You must be logged in to do this.') {
+    super(ErrorCode.Unauthenticated, message, { http: { status: 401 } });
+  }
+}
+
+export class ForbiddenError extends AgoraError {
+  constructor(message: string) {
+    super(ErrorCode.Forbidden, message);
+  }
+}
+
+export class BadUserInputError extends AgoraError {
+  constructor(message: string, field?: string) {
+    super(ErrorCode.BadUserInput, message, field === undefined ? {} : { field });
+  }
+}
+
+export class NotFoundError extends AgoraError {
+  constructor(message: string) {
+    super(ErrorCode.NotFound, message);
+  }
+}
+
+export class NotImplementedError extends AgoraError {
+  constructor(feature: string) {
+    super(ErrorCode.NotImplemented, `${feature} is not implemented yet.`);
+  }
+}
+
+export class RateLimitedError extends AgoraError {
+  constructor(message: string, retryAfterSeconds: number) {
+    super(ErrorCode.RateLimited, message, {
+      retryAfter: retryAfterSeconds,
+      http: { status: 429, headers: new Map([['retry-after', String(retryAfterSeconds)]]) },
+    });
+  }
+}
+
+export class ServiceUnavailableError extends AgoraError {
+  constructor(message: string) {
+    super(ErrorCode.ServiceUnavailable, message, { http: { status: 503 } });
+  }
+}
+
+/** Closes an exhaustive `switch`: the compiler rejects any case left unhandled. */
+export class UnreachableCaseError extends Error {
+  constructor(value: never) {
+    super(`Unreachable case: ${JSON.stringify(value)}`);
+    this.name = 'UnreachableCaseError';
+  }
+}
+
+/** Asserts a condition that only a programming error can break. */
+export function invariant(condition: unknown, message: string): asserts condition {
+  if (!condition) {
+    throw new Error(`Invariant violation: ${message}`);
+  }
+}

@@ -1,0 +1,14 @@
+export { ErrorCode } from './errorCode.js';
+export {
+  AgoraError,
+  BadUserInputError,
+  ForbiddenError,
+  NotFoundError,
+  NotImplementedError,
+  RateLimitedError,
+  ServiceUnavailableError,
+  UnauthenticatedError,
+  UnreachableCaseError,
+  invariant,
+} from './errors.js';
+export { MASKED_MESSAGE, maskError } from './masking.js';
