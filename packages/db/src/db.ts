@@ -40,15 +40,16 @@ export function createDb(options: DbOptions): Db {
   const onQuery = options.onQuery ?? (() => {});
 
   function sqlOn(runner: pg.Pool | pg.PoolClient): Sql {
-    async function query<Row extends pg.QueryResultRow>(text: string, values?: readonly unknown[]) {
+    async function run<Row extends pg.QueryResultRow>(text: string, values?: readonly unknown[]) {
       onQuery(text);
-      const result = await runner.query<Row>(text, values as unknown[] | undefined);
-      return result;
+      return runner.query<Row>(text, values as unknown[] | undefined);
     }
     return {
-      query: async (text, values) => (await query(text, values)).rows,
-      queryOne: async (text, values) => (await query(text, values)).rows[0] ?? null,
-      execute: async (text, values) => (await query(text, values)).rowCount ?? 0,
+      query: async <Row extends pg.QueryResultRow>(text: string, values?: readonly unknown[]) =>
+        (await run<Row>(text, values)).rows,
+      queryOne: async <Row extends pg.QueryResultRow>(text: string, values?: readonly unknown[]) =>
+        (await run<Row>(text, values)).rows[0] ?? null,
+      execute: async (text: string, values?: readonly unknown[]) => (await run(text, values)).rowCount ?? 0,
     };
   }
 

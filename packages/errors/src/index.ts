@@ -12,3 +12,10 @@ export {
   invariant,
 } from './errors.js';
 export { MASKED_MESSAGE, maskError } from './masking.js';
+export {
+  checkTextLength,
+  invalidInput,
+  type InputProblem,
+  type InvalidInputResult,
+  type TextLimits,
+} from './results.js';

@@ -1,3 +1,14 @@
 export { TEST_DATABASE_SERVER, createTestDatabase, uniqueTag, type TestDatabase } from './databases.js';
+export {
+  TEST_GATEWAY_SECRET,
+  TEST_PASSWORD_HASHING,
+  dataOf,
+  errorCodes,
+  postGraphQL,
+  type GraphQLResult,
+  type PostOptions,
+} from './graphql.js';
 export { MessageQueue } from './messageQueue.js';
 export { TEST_REDIS_URL, testRedisPrefix } from './redis.js';
+export { serveTestSubgraph, type TestSubgraph } from './subgraphs.js';
+export { describeSubgraphContract, keyedTypes, type ContractSetup, type EntityCase } from './subgraphContract.js';

@@ -1,0 +1,38 @@
+export { isGatewaySecret, requireGatewaySecret } from './gatewaySecret.js';
+export {
+  INTERNAL_HEADERS,
+  identityHeaders,
+  readIdentity,
+  revokedSessionKey,
+  type Identity,
+} from './identity.js';
+export { createLogger, silentLogger, type LogLevel, type Logger, type LoggerOptions } from './logger.js';
+export { runService, type RunOptions, type Stoppable } from './runService.js';
+export {
+  createServiceClient,
+  ServiceCallError,
+  type RequestOptions,
+  type ServiceClient,
+  type ServiceClientOptions,
+} from './serviceClient.js';
+export {
+  DEFAULT_TOKEN_AUDIENCE,
+  DEFAULT_TOKEN_ISSUER,
+  TOKEN_ALGORITHM,
+  generateSigningKeys,
+  type SigningKeys,
+} from './signingKeys.js';
+export {
+  connectableHost,
+  listen,
+  mountHealth,
+  serveSubgraph,
+  type RunningServer,
+  type ServeOptions,
+  type SubgraphDefinition,
+} from './subgraphServer.js';
+export { DateTimeScalar } from './dateTime.js';
+export { buildSchemaFromFile } from './buildSchema.js';
+export { openDatabase, type OpenDatabaseOptions } from './openDatabase.js';
+export { startSubgraphService, type SubgraphServiceOptions } from './startSubgraphService.js';
+export { requireRedisUrl } from './requireRedis.js';

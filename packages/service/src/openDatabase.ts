@@ -1,0 +1,37 @@
+import { createDb, ensureDatabase, redactUrl, runMigrations, type Db } from '@agora/db';
+import type { Logger } from './logger.js';
+
+export interface OpenDatabaseOptions {
+  service: string;
+  url: string;
+  migrationsDir: string;
+  logger: Logger;
+  maxConnections?: number;
+}
+
+/**
+ * A service's own database, ready to use: created when missing, migrated to the latest
+ * version, and pooled.
+ */
+export async function openDatabase(options: OpenDatabaseOptions): Promise<Db> {
+  try {
+    await ensureDatabase(options.url);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`cannot reach PostgreSQL at ${redactUrl(options.url)}: ${reason}`);
+  }
+  const db = createDb({
+    connectionString: options.url,
+    applicationName: `agora-${options.service}`,
+    ...(options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections }),
+    onIdleError: (error) => options.logger.warn('idle database connection failed', { error }),
+  });
+  try {
+    const applied = await runMigrations(db, options.migrationsDir);
+    if (applied.length > 0) options.logger.info('applied migrations', { applied });
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  return db;
+}

@@ -1,0 +1,56 @@
+import type { Logger } from './logger.js';
+
+export interface Stoppable {
+  stop(): Promise<void>;
+}
+
+export interface RunOptions {
+  logger: Logger;
+  /** How long shutdown may take before the process exits anyway. */
+  shutdownTimeoutMs?: number;
+}
+
+/**
+ * The process edge of a service: starts it, stops it cleanly once on SIGINT or SIGTERM,
+ * and turns a start-up failure into one clear line and a non-zero exit.
+ */
+export async function runService(name: string, start: () => Promise<Stoppable>, options: RunOptions): Promise<void> {
+  const { logger } = options;
+  let service: Stoppable;
+  try {
+    service = await start();
+  } catch (error) {
+    logger.error(`${name} failed to start: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+    // Let the log line flush; anything still open must not keep a failed process alive.
+    setTimeout(() => process.exit(1), 100).unref();
+    return;
+  }
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) {
+      logger.warn(`${signal} again: exiting now`);
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info(`${signal} received: shutting down`);
+    const deadline = setTimeout(() => {
+      logger.error('shutdown took too long: exiting');
+      process.exit(1);
+    }, options.shutdownTimeoutMs ?? 15_000);
+    deadline.unref();
+    service.stop().then(
+      () => {
+        logger.info('stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error('shutdown failed', { error });
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}

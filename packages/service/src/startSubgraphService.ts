@@ -1,0 +1,46 @@
+import type { Db } from '@agora/db';
+import { openDatabase } from './openDatabase.js';
+import { serveSubgraph, type RunningServer, type ServeOptions, type SubgraphDefinition } from './subgraphServer.js';
+
+export interface SubgraphServiceOptions<Context extends object> {
+  name: string;
+  /** The subgraph's own database. */
+  databaseUrl: string;
+  migrationsDir: string;
+  serve: ServeOptions;
+  maxConnections?: number;
+  /** Builds the subgraph once its database is migrated. */
+  build(db: Db): SubgraphDefinition<Context>;
+}
+
+/**
+ * One subgraph up and serving: its database opened and migrated, the subgraph built,
+ * HTTP listening. `stop()` drains requests first, then closes the pool. Used the same
+ * way by a service's own process and by the all-in-one launcher.
+ */
+export async function startSubgraphService<Context extends object>(
+  options: SubgraphServiceOptions<Context>,
+): Promise<RunningServer> {
+  const db = await openDatabase({
+    service: options.name,
+    url: options.databaseUrl,
+    migrationsDir: options.migrationsDir,
+    logger: options.serve.logger,
+    ...(options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections }),
+  });
+  let server: RunningServer;
+  try {
+    server = await serveSubgraph(options.build(db), options.serve);
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  return {
+    url: server.url,
+    port: server.port,
+    async stop() {
+      await server.stop();
+      await db.close();
+    },
+  };
+}

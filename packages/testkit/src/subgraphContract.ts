@@ -1,0 +1,99 @@
+import { readFileSync } from 'node:fs';
+import { execute, Kind, parse } from 'graphql';
+import { buildSchemaFromFile } from '@agora/service';
+import { TEST_GATEWAY_SECRET, postGraphQL } from './graphql.js';
+import type { TestSubgraph } from './subgraphs.js';
+
+export interface EntityCase {
+  /** A representation as the gateway sends it, e.g. { __typename: 'User', id }. */
+  representation: { __typename: string } & Record<string, unknown>;
+  /** Fields to select on the entity, e.g. 'id name'. */
+  selection: string;
+  expected: Record<string, unknown>;
+}
+
+export interface ContractSetup {
+  schemaPath: string;
+  subgraph: TestSubgraph;
+  /** At least one case for every type with a @key in the schema. */
+  entities: EntityCase[];
+}
+
+/** Types carrying @key in a subgraph's schema file. */
+export function keyedTypes(schemaPath: string): string[] {
+  return parse(readFileSync(schemaPath, 'utf8'))
+    .definitions.filter(
+      (definition) =>
+        (definition.kind === Kind.OBJECT_TYPE_DEFINITION || definition.kind === Kind.OBJECT_TYPE_EXTENSION) &&
+        definition.directives?.some((directive) => directive.name.value === 'key'),
+    )
+    .map((definition) => (definition as { name: { value: string } }).name.value);
+}
+
+async function expectedSdl(schemaPath: string): Promise<string> {
+  const result = await execute({ schema: buildSchemaFromFile(schemaPath, {}), document: parse('{ _service { sdl } }') });
+  return (result.data as { _service: { sdl: string } })._service.sdl;
+}
+
+/**
+ * What every subgraph promises the gateway: it serves the SDL in its schema file, every
+ * @key resolves through `_entities`, and nothing answers without the gateway secret.
+ */
+export function describeSubgraphContract(name: string, setup: () => Promise<ContractSetup>): void {
+  describe(`${name} subgraph contract`, () => {
+    let contract: ContractSetup;
+
+    beforeAll(async () => {
+      contract = await setup();
+    });
+
+    it('should serve the SDL of its schema.graphql when asked for _service', async () => {
+      const result = await contract.subgraph.request<{ _service: { sdl: string } }>('{ _service { sdl } }');
+      expect(result.data?._service.sdl).toBe(await expectedSdl(contract.schemaPath));
+    });
+
+    it('should have an _entities case for every type with a @key', () => {
+      const covered = new Set(contract.entities.map((entity) => entity.representation.__typename));
+      expect([...covered].sort()).toEqual(keyedTypes(contract.schemaPath).sort());
+    });
+
+    it('should resolve every keyed entity when asked through _entities', async () => {
+      for (const entity of contract.entities) {
+        const typename = entity.representation.__typename;
+        const result = await contract.subgraph.request(
+          `query ($representations: [_Any!]!) {
+            _entities(representations: $representations) { ... on ${typename} { ${entity.selection} } }
+          }`,
+          { representations: [entity.representation] },
+        );
+        expect({ typename, errors: result.errors, data: result.data }).toEqual({
+          typename,
+          errors: undefined,
+          data: { _entities: [entity.expected] },
+        });
+      }
+    });
+
+    it.each([
+      ['no secret', {}],
+      ['a wrong secret', { 'x-agora-gateway-secret': `${TEST_GATEWAY_SECRET}-wrong` }],
+    ])('should refuse _service, _entities and ordinary queries when sent with %s', async (_label, headers) => {
+      for (const query of [
+        '{ _service { sdl } }',
+        '{ _entities(representations: [{ __typename: "X", id: "1" }]) { __typename } }',
+        '{ __typename }',
+      ]) {
+        const result = await postGraphQL(contract.subgraph.url, query, { headers });
+        expect({ query, status: result.status, data: result.data }).toEqual({ query, status: 403, data: undefined });
+        expect(result.errors?.[0]?.extensions?.['code']).toBe('FORBIDDEN');
+      }
+    });
+
+    it('should answer its health endpoints when asked without the secret', async () => {
+      const base = contract.subgraph.url.replace(/\/graphql$/, '');
+      const live = await fetch(`${base}/health/live`);
+      const ready = await fetch(`${base}/health/ready`);
+      expect([live.status, ready.status]).toEqual([200, 200]);
+    });
+  });
+}

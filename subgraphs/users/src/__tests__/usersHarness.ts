@@ -1,0 +1,60 @@
+import { MemKeyValueStore } from '@agora/adapters';
+import { runMigrations } from '@agora/db';
+import { DEFAULT_TOKEN_AUDIENCE, DEFAULT_TOKEN_ISSUER, generateSigningKeys } from '@agora/service';
+import { TEST_PASSWORD_HASHING, createTestDatabase, serveTestSubgraph } from '@agora/testkit';
+import { USERS_MIGRATIONS_DIR, createUsersSubgraph } from '../subgraph.js';
+
+/** The users subgraph on its own fresh database, served on a free port. */
+export async function startUsers() {
+  const database = await createTestDatabase('users');
+  await runMigrations(database.db, USERS_MIGRATIONS_DIR);
+  const kv = new MemKeyValueStore();
+  const keys = generateSigningKeys();
+  const subgraph = await serveTestSubgraph(
+    createUsersSubgraph({
+      db: database.db,
+      kv,
+      tokens: {
+        privateKeyPem: keys.privateKeyPem,
+        keyId: keys.keyId,
+        issuer: DEFAULT_TOKEN_ISSUER,
+        audience: DEFAULT_TOKEN_AUDIENCE,
+        ttlSeconds: 3600,
+      },
+      passwordHashing: TEST_PASSWORD_HASHING,
+    }),
+  );
+  return {
+    database,
+    kv,
+    keys,
+    subgraph,
+    async stop() {
+      await subgraph.stop();
+      await database.drop();
+    },
+  };
+}
+
+export type UsersHarness = Awaited<ReturnType<typeof startUsers>>;
+
+export const REGISTER = /* GraphQL */ `
+  mutation ($input: RegisterInput!) {
+    register(input: $input) {
+      __typename
+      ... on AuthPayload { token expiresAt user { id name email createdAt } }
+      ... on ErrorResult { code message }
+      ... on InvalidInput { field }
+    }
+  }
+`;
+
+export const LOGIN = /* GraphQL */ `
+  mutation ($input: LoginInput!) {
+    login(input: $input) {
+      __typename
+      ... on AuthPayload { token expiresAt user { id email } }
+      ... on ErrorResult { code message }
+    }
+  }
+`;

@@ -1,0 +1,10 @@
+import type { Identity } from '@agora/service';
+import type { Accounts } from './domain/accounts.js';
+import type { UserLoaders } from './store/loaders.js';
+
+/** What every users resolver gets: the caller, this request's loaders, the domain. */
+export interface UsersContext {
+  viewer: Identity | null;
+  loaders: UserLoaders;
+  accounts: Accounts;
+}

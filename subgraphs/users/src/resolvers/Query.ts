@@ -1,0 +1,5 @@
+import type { QueryResolvers } from '../__generated__/resolvers.js';
+
+export const Query: QueryResolvers = {
+  me: (_parent, _args, { viewer, loaders }) => (viewer === null ? null : loaders.userById.load(viewer.userId)),
+};
