@@ -36,3 +36,11 @@ export { buildSchemaFromFile } from './buildSchema.js';
 export { openDatabase, type OpenDatabaseOptions } from './openDatabase.js';
 export { startSubgraphService, type SubgraphServiceOptions } from './startSubgraphService.js';
 export { requireRedisUrl } from './requireRedis.js';
+export {
+  MAX_PAGE_SIZE,
+  readPageRequest,
+  toConnection,
+  type Connection,
+  type PageInfo,
+  type PageRequest,
+} from './pagination.js';

@@ -1,0 +1,56 @@
+import { decodeCursor, encodeCursor, type CursorPosition } from '@agora/db';
+import { BadUserInputError } from '@agora/errors';
+
+/** A validated page request: how many rows, and after which position. */
+export interface PageRequest {
+  limit: number;
+  after: CursorPosition | null;
+}
+
+export interface PageInfo {
+  hasNextPage: boolean;
+  endCursor: string | null;
+}
+
+/** What a `XConnection` resolver receives; `countTotal` runs only when `totalCount` is asked for. */
+export interface Connection<Node> {
+  nodes: Node[];
+  pageInfo: PageInfo;
+  countTotal: () => Promise<number>;
+}
+
+export const MAX_PAGE_SIZE = 100;
+
+/**
+ * Reads `first`/`after` arguments, refusing a size outside 1..100 or a cursor we did not
+ * issue with a BAD_USER_INPUT error that names the value.
+ */
+export function readPageRequest(args: { first?: number | null; after?: string | null }, defaultFirst: number): PageRequest {
+  const first = args.first ?? defaultFirst;
+  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
+    throw new BadUserInputError(`first must be between 1 and ${MAX_PAGE_SIZE}, got ${first}.`, 'first');
+  }
+  if (args.after === undefined || args.after === null) return { limit: first, after: null };
+  const after = decodeCursor(args.after);
+  if (after === null) throw new BadUserInputError(`after is not a valid cursor: "${args.after.slice(0, 100)}".`, 'after');
+  return { limit: first, after };
+}
+
+/**
+ * A connection from rows fetched with `limit + 1`: the extra row only tells that another
+ * page follows.
+ */
+export function toConnection<Row>(
+  rows: Row[],
+  limit: number,
+  positionOf: (row: Row) => CursorPosition,
+  countTotal: () => Promise<number>,
+): Connection<Row> {
+  const nodes = rows.slice(0, limit);
+  const last = nodes.at(-1);
+  return {
+    nodes,
+    pageInfo: { hasNextPage: rows.length > limit, endCursor: last === undefined ? null : encodeCursor(positionOf(last)) },
+    countTotal,
+  };
+}
