@@ -44,3 +44,4 @@ export {
   type PageInfo,
   type PageRequest,
 } from './pagination.js';
+export { assertViewerIs, requireViewer } from './authorization.js';

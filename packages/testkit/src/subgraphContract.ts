@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { execute, Kind, parse } from 'graphql';
+import { execute, Kind, parse, type ConstDirectiveNode } from 'graphql';
 import { buildSchemaFromFile } from '@agora/service';
 import { TEST_GATEWAY_SECRET, postGraphQL } from './graphql.js';
 import type { TestSubgraph } from './subgraphs.js';
@@ -19,13 +19,19 @@ export interface ContractSetup {
   entities: EntityCase[];
 }
 
-/** Types carrying @key in a subgraph's schema file. */
+/** Types a subgraph resolves by key: those with a @key that is not `resolvable: false`. */
 export function keyedTypes(schemaPath: string): string[] {
+  const isResolvableKey = (directive: ConstDirectiveNode) =>
+    directive.name.value === 'key' &&
+    !directive.arguments?.some(
+      (argument) =>
+        argument.name.value === 'resolvable' && argument.value.kind === Kind.BOOLEAN && !argument.value.value,
+    );
   return parse(readFileSync(schemaPath, 'utf8'))
     .definitions.filter(
       (definition) =>
         (definition.kind === Kind.OBJECT_TYPE_DEFINITION || definition.kind === Kind.OBJECT_TYPE_EXTENSION) &&
-        definition.directives?.some((directive) => directive.name.value === 'key'),
+        definition.directives?.some(isResolvableKey),
     )
     .map((definition) => (definition as { name: { value: string } }).name.value);
 }

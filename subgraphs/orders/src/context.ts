@@ -1,0 +1,14 @@
+import type DataLoader from 'dataloader';
+import type { Identity } from '@agora/service';
+import type { ProductInfo } from './clients/inventoryClient.js';
+import type { Cart } from './domain/cart.js';
+import type { OrderLoaders } from './store/loaders.js';
+import type { OrderStore } from './store/orderStore.js';
+
+/** What every orders resolver gets: the caller, this request's loaders, the domain. */
+export interface OrdersContext {
+  viewer: Identity | null;
+  loaders: OrderLoaders & { productInfoById: DataLoader<string, ProductInfo | null> };
+  cart: Cart;
+  orders: OrderStore;
+}

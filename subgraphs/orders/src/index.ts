@@ -1,0 +1,26 @@
+// The orders service as its own process (distributed mode): env → config → deps → listen → signals.
+import { createLogger, createServiceClient, runService, startSubgraphService } from '@agora/service';
+import { ORDERS_MIGRATIONS_DIR, createOrdersSubgraph, loadOrdersConfig } from './subgraph.js';
+
+const logger = createLogger({ service: 'orders', format: process.env['NODE_ENV'] === 'production' ? 'json' : 'text' });
+
+await runService(
+  'orders',
+  async () => {
+    const config = loadOrdersConfig(process.env);
+    const inventory = createServiceClient({
+      service: 'inventory',
+      url: config.inventoryUrl,
+      gatewaySecret: config.service.gatewaySecret,
+      timeoutMs: config.serviceTimeoutMs,
+    });
+    return startSubgraphService({
+      name: 'orders',
+      databaseUrl: config.databaseUrl,
+      migrationsDir: ORDERS_MIGRATIONS_DIR,
+      serve: { ...config.service, logger },
+      build: (db) => createOrdersSubgraph({ db, inventory }),
+    });
+  },
+  { logger },
+);
