@@ -2,4 +2,4 @@ export { UNIQUE_VIOLATION, createDb, sqlState, type Db, type DbOptions, type Sql
 export { databaseName, dropDatabase, ensureDatabase, redactUrl, withDatabase } from './ensureDatabase.js';
 export { readMigrations, runMigrations, type Migration } from './migrations.js';
 export { decodeCursor, encodeCursor, isUuid, type CursorPosition } from './pagination.js';
-export { createByIdLoader, createGroupLoader } from './loaders.js';
+export { createByIdLoader, createByKeyLoader, createGroupLoader } from './loaders.js';

@@ -9,11 +9,22 @@ import { isUuid } from './pagination.js';
 export function createByIdLoader<Row extends { id: string }>(
   findByIds: (ids: readonly string[]) => Promise<Row[]>,
 ): DataLoader<string, Row | null> {
+  return createByKeyLoader(findByIds, (row) => row.id);
+}
+
+/**
+ * Like createByIdLoader, for rows found by another unique uuid column (an order's
+ * invoice, say): at most one row per key.
+ */
+export function createByKeyLoader<Row>(
+  findByKeys: (keys: readonly string[]) => Promise<Row[]>,
+  keyOf: (row: Row) => string,
+): DataLoader<string, Row | null> {
   return new DataLoader<string, Row | null>(async (keys) => {
-    const ids = keys.filter(isUuid);
-    const rows = ids.length === 0 ? [] : await findByIds(ids);
-    const byId = new Map(rows.map((row) => [row.id, row]));
-    return keys.map((key) => byId.get(key) ?? null);
+    const valid = keys.filter(isUuid);
+    const rows = valid.length === 0 ? [] : await findByKeys(valid);
+    const byKey = new Map(rows.map((row) => [keyOf(row), row]));
+    return keys.map((key) => byKey.get(key) ?? null);
   });
 }
 

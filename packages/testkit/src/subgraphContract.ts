@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { execute, Kind, parse, type ConstDirectiveNode } from 'graphql';
-import { buildSchemaFromFile } from '@agora/service';
+import { buildSchemaFromFile, type Identity } from '@agora/service';
 import { TEST_GATEWAY_SECRET, postGraphQL } from './graphql.js';
 import type { TestSubgraph } from './subgraphs.js';
 
@@ -17,6 +17,8 @@ export interface ContractSetup {
   subgraph: TestSubgraph;
   /** At least one case for every type with a @key in the schema. */
   entities: EntityCase[];
+  /** The caller entities are resolved for, where only their owner may see them. */
+  identity?: Identity;
 }
 
 /** Types a subgraph resolves by key: those with a @key that is not `resolvable: false`. */
@@ -71,6 +73,7 @@ export function describeSubgraphContract(name: string, setup: () => Promise<Cont
             _entities(representations: $representations) { ... on ${typename} { ${entity.selection} } }
           }`,
           { representations: [entity.representation] },
+          contract.identity ?? null,
         );
         expect({ typename, errors: result.errors, data: result.data }).toEqual({
           typename,

@@ -13,12 +13,10 @@ describeSubgraphContract('orders', async () => {
   orders = await startOrders([mug]);
   const buyer = someone();
   const orderId = await insertOrder(orders, buyer.userId, [{ productId: mug.id, quantity: 2, unitPriceAmount: 1250 }]);
-  // Entities resolve for the caller they belong to, as the gateway forwards them.
-  const request = orders.subgraph.request;
-  const subgraph = { ...orders.subgraph, request: (query: string, variables?: Record<string, unknown>) => request(query, variables, buyer) };
   return {
     schemaPath: ORDERS_SCHEMA_PATH,
-    subgraph,
+    subgraph: orders.subgraph,
+    identity: buyer,
     entities: [
       {
         representation: { __typename: 'User', id: buyer.userId },
