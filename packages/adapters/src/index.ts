@@ -6,3 +6,4 @@ export type { Message, MessageHandler, PubSub, Unsubscribe } from './pubSub.js';
 export { connectRedis } from './redis.js';
 export { RedisKeyValueStore } from './redisKeyValueStore.js';
 export { RedisPubSub } from './redisPubSub.js';
+export { TOPICS, isPetitionLifecycleEvent, type LifecycleStatus, type PetitionLifecycleEvent } from './topics.js';

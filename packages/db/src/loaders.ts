@@ -29,15 +29,17 @@ export function createByKeyLoader<Row>(
 }
 
 /**
- * A per-request DataLoader for "the rows belonging to each of these keys" (a user's
- * petitions, an order's lines): one statement for all keys, an empty list for a key with none.
+ * A per-request DataLoader for "the rows belonging to each of these uuid keys" (a user's
+ * petitions, an order's lines): one statement for all keys, an empty list for a key with
+ * none (or that is not a uuid).
  */
 export function createGroupLoader<Row, Key extends string = string>(
   findByKeys: (keys: readonly Key[]) => Promise<Row[]>,
   keyOf: (row: Row) => Key,
 ): DataLoader<Key, Row[]> {
   return new DataLoader<Key, Row[]>(async (keys) => {
-    const rows = await findByKeys(keys);
+    const valid = keys.filter(isUuid);
+    const rows = valid.length === 0 ? [] : await findByKeys(valid);
     const groups = new Map<Key, Row[]>(keys.map((key) => [key, []]));
     for (const row of rows) groups.get(keyOf(row))?.push(row);
     return keys.map((key) => groups.get(key) ?? []);

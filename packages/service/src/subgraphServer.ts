@@ -19,6 +19,9 @@ export interface SubgraphDefinition<Context extends object> {
   createContext(identity: Identity | null): Context;
   /** Throws when the subgraph cannot serve (database unreachable, say). */
   checkReadiness(): Promise<void>;
+  /** Background work begun before serving (consumers, timers); stopped after the last request. */
+  start?(): Promise<void>;
+  stop?(): Promise<void>;
 }
 
 export interface ServeOptions {
@@ -63,6 +66,7 @@ export async function serveSubgraph<Context extends object>(
     ],
   });
   await apollo.start();
+  await subgraph.start?.();
 
   let stopping = false;
   mountHealth(app, options.logger, async () => {
@@ -76,7 +80,14 @@ export async function serveSubgraph<Context extends object>(
     expressMiddleware(apollo, { context: async ({ req }) => subgraph.createContext(readIdentity(req.headers)) }),
   );
 
-  const port = await listen(httpServer, options.port, options.host);
+  let port: number;
+  try {
+    port = await listen(httpServer, options.port, options.host);
+  } catch (error) {
+    await apollo.stop();
+    await subgraph.stop?.();
+    throw new Error(`${subgraph.name} cannot listen on ${options.host}:${options.port}: ${(error as Error).message}`);
+  }
   const url = `http://${connectableHost(options.host)}:${port}/graphql`;
   options.logger.info(`${subgraph.name} subgraph ready`, { url });
   return {
@@ -85,6 +96,7 @@ export async function serveSubgraph<Context extends object>(
     async stop() {
       stopping = true;
       await apollo.stop();
+      await subgraph.stop?.();
     },
   };
 }

@@ -1,0 +1,28 @@
+/**
+ * The pub/sub topics services share, and the messages on them: the contract between a
+ * publisher in one subgraph and its consumers elsewhere.
+ */
+export const TOPICS = {
+  /** `petitions` publishes every launch and close; `signatures` keeps its replica from them. */
+  petitionLifecycle: 'petitions:lifecycle',
+} as const;
+
+export type LifecycleStatus = 'OPEN' | 'CLOSED';
+
+/** A launch or close, numbered without gaps so a consumer can tell when it missed one. */
+export interface PetitionLifecycleEvent {
+  sequence: number;
+  petitionId: string;
+  status: LifecycleStatus;
+}
+
+export function isPetitionLifecycleEvent(message: unknown): message is PetitionLifecycleEvent {
+  if (typeof message !== 'object' || message === null) return false;
+  const event = message as Record<string, unknown>;
+  return (
+    Number.isSafeInteger(event['sequence']) &&
+    (event['sequence'] as number) > 0 &&
+    typeof event['petitionId'] === 'string' &&
+    (event['status'] === 'OPEN' || event['status'] === 'CLOSED')
+  );
+}

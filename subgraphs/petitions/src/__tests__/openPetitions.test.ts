@@ -1,0 +1,75 @@
+import { dataOf, errorCodes } from '@agora/testkit';
+import { petitionActions, someone, startPetitions, type PetitionsHarness } from './petitionsHarness.js';
+
+interface OpenPage {
+  openPetitions: {
+    nodes: { id: string; title: string; openedAt: string }[];
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+    totalCount: number;
+  };
+}
+
+const OPEN = `query ($first: Int, $after: String) {
+  openPetitions(first: $first, after: $after) { nodes { id title openedAt } pageInfo { hasNextPage endCursor } totalCount }
+}`;
+
+describe('petitions open list', () => {
+  let petitions: PetitionsHarness;
+  const launchedIds: string[] = [];
+
+  beforeAll(async () => {
+    petitions = await startPetitions();
+    const act = petitionActions(petitions);
+    const creator = someone();
+    for (let i = 0; i < 55; i++) {
+      const { id } = await act.create(creator, `Petition ${i}`);
+      await act.launch(creator, id as string);
+      launchedIds.push(id as string);
+    }
+    await act.create(creator, 'A draft');
+    const { id: closedId } = await act.create(creator, 'Closed one');
+    await act.launch(creator, closedId as string);
+    await act.close(creator, closedId as string);
+  });
+
+  afterAll(async () => {
+    await petitions.stop();
+  });
+
+  it('should list open petitions newest launched first, anonymously, across pages', async () => {
+    const first = dataOf(await petitions.subgraph.request<OpenPage>(OPEN, { first: 50 }));
+    const second = dataOf(await petitions.subgraph.request<OpenPage>(OPEN, { first: 50, after: first.openPetitions.pageInfo.endCursor }));
+
+    expect(first.openPetitions.totalCount).toBe(55);
+    expect(first.openPetitions.pageInfo.hasNextPage).toBe(true);
+    expect(second.openPetitions.pageInfo.hasNextPage).toBe(false);
+    const nodes = [...first.openPetitions.nodes, ...second.openPetitions.nodes];
+    expect(nodes.map((node) => node.id).sort()).toEqual([...launchedIds].sort());
+    const openedAt = nodes.map((node) => Date.parse(node.openedAt));
+    expect(openedAt).toEqual([...openedAt].sort((a, b) => b - a));
+  });
+
+  it('should use the default page size of 50 when first is not given', async () => {
+    expect(dataOf(await petitions.subgraph.request<OpenPage>(OPEN)).openPetitions.nodes).toHaveLength(50);
+  });
+
+  it('should refuse a page size over 100', async () => {
+    expect(errorCodes(await petitions.subgraph.request(OPEN, { first: 1000 }))).toEqual(['BAD_USER_INPUT']);
+  });
+
+  it('should read a page of 50 with its creators in one SQL statement', async () => {
+    petitions.database.resetQueryCount();
+    await petitions.subgraph.request(`{ openPetitions(first: 50) { nodes { id title status creator { id } openedAt } } }`);
+    expect(petitions.database.queryCount()).toBe(1);
+  });
+
+  it('should resolve 50 petitions as entities with one SQL statement', async () => {
+    petitions.database.resetQueryCount();
+    const result = await petitions.subgraph.request(
+      `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Petition { id title } } }`,
+      { r: launchedIds.slice(0, 50).map((id) => ({ __typename: 'Petition', id })) },
+    );
+    expect((dataOf(result) as { _entities: unknown[] })._entities).toHaveLength(50);
+    expect(petitions.database.queryCount()).toBe(1);
+  });
+});

@@ -1,0 +1,16 @@
+import { readConfig, readDatabaseUrl, readServiceConfig, type Env, type ServiceConfig } from '@agora/config';
+
+export interface PetitionsConfig {
+  service: ServiceConfig;
+  databaseUrl: string;
+}
+
+export const PETITIONS_DEFAULT_PORT = 4005;
+
+/** Reads and validates the petitions service's settings (see its README). */
+export function loadPetitionsConfig(env: Env): PetitionsConfig {
+  return readConfig('petitions', env, (r) => ({
+    service: readServiceConfig(r, PETITIONS_DEFAULT_PORT),
+    databaseUrl: readDatabaseUrl(r, 'postgres://postgres@127.0.0.1:5432/agora_petitions'),
+  }));
+}
