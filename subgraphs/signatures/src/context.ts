@@ -1,0 +1,12 @@
+import type { Identity } from '@agora/service';
+import type { Signing } from './domain/signing.js';
+import type { SignatureLoaders } from './store/loaders.js';
+import type { SignatureStore } from './store/signatureStore.js';
+
+/** What every signatures resolver gets: the caller, this request's loaders, the domain. */
+export interface SignaturesContext {
+  viewer: Identity | null;
+  loaders: SignatureLoaders;
+  signatures: SignatureStore;
+  signing: Signing;
+}

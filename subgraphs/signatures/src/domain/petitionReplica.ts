@@ -1,0 +1,82 @@
+import { TOPICS, isPetitionLifecycleEvent, type PubSub, type Unsubscribe } from '@agora/adapters';
+import type { Logger } from '@agora/service';
+import type { PetitionsClient } from '../clients/petitionsClient.js';
+import type { ReplicaStore } from '../store/replicaStore.js';
+
+/** Events asked for per catch-up call. */
+const CATCH_UP_BATCH = 500;
+
+export interface ReplicaDeps {
+  store: ReplicaStore;
+  petitions: PetitionsClient;
+  pubsub: PubSub;
+  logger: Logger;
+  /** How often to read the log anyway, in case a message and its successors were all lost. */
+  syncIntervalMs: number;
+}
+
+/**
+ * Keeps this service's replica of which petitions are open. Pub/sub brings each launch and
+ * close as it happens; when a message is missing (a gap in sequence numbers, a restart, a
+ * lost publish) the replica reads the petitions log from where it stands. Reading the log
+ * needs the petitions service; signing against the replica does not.
+ */
+export function createPetitionReplica(deps: ReplicaDeps) {
+  let running: Promise<boolean> | null = null;
+  let timer: NodeJS.Timeout | undefined;
+  let unsubscribe: Unsubscribe | undefined;
+
+  async function readLog(): Promise<void> {
+    for (;;) {
+      const position = await deps.store.readPosition();
+      const events = await deps.petitions.fetchEventsAfter(position, CATCH_UP_BATCH);
+      if (events.length === 0) return;
+      await deps.store.applyEvents(events);
+      if (events.length < CATCH_UP_BATCH) return;
+    }
+  }
+
+  /** Brings the replica up to date with the log; one run at a time. False when petitions could not be read. */
+  function catchUp(): Promise<boolean> {
+    running ??= readLog()
+      .then(() => true)
+      .catch((error: unknown) => {
+        deps.logger.warn('could not read the petitions log; signing uses the replica as it stands', { error });
+        return false;
+      })
+      .finally(() => {
+        running = null;
+      });
+    return running;
+  }
+
+  async function onMessage(message: unknown): Promise<void> {
+    if (!isPetitionLifecycleEvent(message)) {
+      deps.logger.warn('ignored a malformed petition lifecycle message', { message });
+      return;
+    }
+    const { gap } = await deps.store.applyEvents([message]);
+    if (gap) await catchUp();
+  }
+
+  return {
+    catchUp,
+
+    async start(): Promise<void> {
+      unsubscribe = await deps.pubsub.subscribe(TOPICS.petitionLifecycle, (message) => {
+        onMessage(message).catch((error: unknown) => deps.logger.error('could not apply a petition event', { error }));
+      });
+      await catchUp();
+      timer = setInterval(() => void catchUp(), deps.syncIntervalMs);
+      timer.unref();
+    },
+
+    async stop(): Promise<void> {
+      clearInterval(timer);
+      await unsubscribe?.();
+      await running;
+    },
+  };
+}
+
+export type PetitionReplica = ReturnType<typeof createPetitionReplica>;

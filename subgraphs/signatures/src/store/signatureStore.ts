@@ -1,0 +1,86 @@
+import type { Db } from '@agora/db';
+import type { PageRequest } from '@agora/service';
+
+export interface SignatureRecord {
+  petitionId: string;
+  userId: string;
+  signedAt: Date;
+}
+
+export interface SignatureCountRecord {
+  petitionId: string;
+  count: number;
+}
+
+const SIGNATURE_COLUMNS = `petition_id AS "petitionId", user_id AS "userId", signed_at AS "signedAt"`;
+
+/** SQL for signatures and their counts; plain records out. */
+export function createSignatureStore(db: Db) {
+  return {
+    /**
+     * Records the signature and bumps the count in one transaction. Null, with nothing
+     * written, when the user had signed already.
+     */
+    insertSignature(petitionId: string, userId: string) {
+      return db.transaction(async (tx) => {
+        const signature = await tx.queryOne<SignatureRecord>(
+          `INSERT INTO signatures (petition_id, user_id) VALUES ($1, $2)
+           ON CONFLICT (petition_id, user_id) DO NOTHING RETURNING ${SIGNATURE_COLUMNS}`,
+          [petitionId, userId],
+        );
+        if (signature === null) return null;
+        const counted = await tx.queryOne<{ count: number }>(
+          `INSERT INTO signature_counts (petition_id, count) VALUES ($1, 1)
+           ON CONFLICT (petition_id) DO UPDATE SET count = signature_counts.count + 1
+           RETURNING count`,
+          [petitionId],
+        );
+        return { signature, count: counted?.count ?? 0 };
+      });
+    },
+
+    findSignature(petitionId: string, userId: string) {
+      return db.queryOne<SignatureRecord>(`SELECT ${SIGNATURE_COLUMNS} FROM signatures WHERE petition_id = $1 AND user_id = $2`, [
+        petitionId,
+        userId,
+      ]);
+    },
+
+    findCounts(petitionIds: readonly string[]) {
+      return db.query<SignatureCountRecord>(
+        `SELECT petition_id AS "petitionId", count FROM signature_counts WHERE petition_id = ANY($1::uuid[])`,
+        [petitionIds],
+      );
+    },
+
+    /** Which of these petitions the user signed. */
+    findSignaturesOfUser(userId: string, petitionIds: readonly string[]) {
+      return db.query<SignatureRecord>(
+        `SELECT ${SIGNATURE_COLUMNS} FROM signatures WHERE user_id = $1 AND petition_id = ANY($2::uuid[])`,
+        [userId, petitionIds],
+      );
+    },
+
+    /** A user's signatures, most recent first; one row more than asked, to tell if another page follows. */
+    listSignaturesOfUser(userId: string, page: PageRequest) {
+      return page.after === null
+        ? db.query<SignatureRecord>(
+            `SELECT ${SIGNATURE_COLUMNS} FROM signatures WHERE user_id = $1 ORDER BY signed_at DESC, petition_id DESC LIMIT $2`,
+            [userId, page.limit + 1],
+          )
+        : db.query<SignatureRecord>(
+            `SELECT ${SIGNATURE_COLUMNS} FROM signatures
+             WHERE user_id = $1 AND (signed_at, petition_id) < ($2::timestamptz, $3::uuid)
+             ORDER BY signed_at DESC, petition_id DESC LIMIT $4`,
+            [userId, page.after.key, page.after.id, page.limit + 1],
+          );
+    },
+
+    async countSignaturesOfUser(userId: string) {
+      const row = await db.queryOne<{ count: number }>('SELECT count(*)::int AS count FROM signatures WHERE user_id = $1', [userId]);
+      return row?.count ?? 0;
+    },
+  };
+}
+
+export type SignatureStore = ReturnType<typeof createSignatureStore>;
