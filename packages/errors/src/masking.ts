@@ -32,5 +32,7 @@ export function maskError(
   if (options.production && !known) {
     return { message: MASKED_MESSAGE, extensions: { code: ErrorCode.InternalServerError } };
   }
+  // The gateway names the subgraph an error came from; useful in development only.
+  if (options.production) delete extensions['serviceName'];
   return { ...formatted, extensions: { ...extensions, code: code ?? ErrorCode.InternalServerError } };
 }

@@ -7,6 +7,8 @@ export interface OpenDatabaseOptions {
   migrationsDir: string;
   logger: Logger;
   maxConnections?: number;
+  /** Called for every statement sent (tests count round trips with it). */
+  onQuery?: (sql: string) => void;
 }
 
 /**
@@ -24,6 +26,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Db> {
     connectionString: options.url,
     applicationName: `agora-${options.service}`,
     ...(options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections }),
+    ...(options.onQuery === undefined ? {} : { onQuery: options.onQuery }),
     onIdleError: (error) => options.logger.warn('idle database connection failed', { error }),
   });
   try {

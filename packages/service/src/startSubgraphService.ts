@@ -9,6 +9,7 @@ export interface SubgraphServiceOptions<Context extends object> {
   migrationsDir: string;
   serve: ServeOptions;
   maxConnections?: number;
+  onQuery?: (sql: string) => void;
   /** Builds the subgraph once its database is migrated. */
   build(db: Db): SubgraphDefinition<Context>;
 }
@@ -21,12 +22,14 @@ export interface SubgraphServiceOptions<Context extends object> {
 export async function startSubgraphService<Context extends object>(
   options: SubgraphServiceOptions<Context>,
 ): Promise<RunningServer> {
+  const { name, databaseUrl, migrationsDir, maxConnections, onQuery } = options;
   const db = await openDatabase({
-    service: options.name,
-    url: options.databaseUrl,
-    migrationsDir: options.migrationsDir,
+    service: name,
+    url: databaseUrl,
+    migrationsDir,
     logger: options.serve.logger,
-    ...(options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections }),
+    ...(maxConnections === undefined ? {} : { maxConnections }),
+    ...(onQuery === undefined ? {} : { onQuery }),
   });
   let server: RunningServer;
   try {

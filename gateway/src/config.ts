@@ -1,0 +1,44 @@
+import { readConfig, readServiceConfig, type Env, type ServiceConfig } from '@agora/config';
+import { DEFAULT_TOKEN_AUDIENCE, DEFAULT_TOKEN_ISSUER } from '@agora/service';
+import type { TokenSettings } from './tokens.js';
+
+export interface GatewayConfig {
+  service: ServiceConfig;
+  tokens: TokenSettings;
+  /** Overrides of the subgraph URLs in the supergraph, by subgraph name. */
+  subgraphUrls: Record<string, string>;
+  subgraphTimeoutMs: number;
+  maxBodyBytes: number;
+  corsOrigins: string[];
+}
+
+export const GATEWAY_DEFAULT_PORT = 4000;
+
+/** Reads and validates the gateway's settings (see its README). */
+export function loadGatewayConfig(env: Env, subgraphNames: readonly string[]): GatewayConfig {
+  return readConfig('gateway', env, (r) => {
+    const subgraphUrls: Record<string, string> = {};
+    for (const name of subgraphNames) {
+      const variable = `${name.toUpperCase()}_URL`;
+      const url = r.url(variable, ['http:', 'https:'], r.optional(variable));
+      if (url !== undefined) subgraphUrls[name] = url;
+    }
+    return {
+      service: readServiceConfig(r, GATEWAY_DEFAULT_PORT),
+      tokens: {
+        publicKeys: {
+          [r.required('JWT_KEY_ID', 'the key id of the token signing key')]: r.required(
+            'JWT_PUBLIC_KEY',
+            'the Ed25519 public key (SPKI PEM) that verifies session tokens',
+          ),
+        },
+        issuer: r.string('JWT_ISSUER', DEFAULT_TOKEN_ISSUER),
+        audience: r.string('JWT_AUDIENCE', DEFAULT_TOKEN_AUDIENCE),
+      },
+      subgraphUrls,
+      subgraphTimeoutMs: r.int('SUBGRAPH_TIMEOUT_MS', { default: 5_000, min: 50, max: 120_000 }),
+      maxBodyBytes: r.int('MAX_BODY_BYTES', { default: 100_000, min: 1_000, max: 10_000_000 }),
+      corsOrigins: r.string('CORS_ORIGINS', '*').split(',').map((origin) => origin.trim()),
+    };
+  });
+}

@@ -1,0 +1,26 @@
+import type { KeyValueStore } from '@agora/adapters';
+import { ServiceUnavailableError, UnauthenticatedError } from '@agora/errors';
+import { revokedSessionKey, type Identity, type Logger } from '@agora/service';
+import type { TokenVerifier } from './tokens.js';
+
+/**
+ * The caller a request's Authorization header names: a valid token whose session has not
+ * been revoked (logout writes the revocation where every gateway can see it). Without a
+ * reachable store the gateway cannot tell a revoked session, so it refuses authenticated
+ * requests (fails closed) while anonymous ones go on.
+ */
+export function createIdentityResolver(tokens: TokenVerifier, revocations: KeyValueStore, logger: Logger) {
+  return async (authorization: string | undefined): Promise<Identity | null> => {
+    const identity = await tokens.verify(authorization);
+    if (identity === null) return null;
+    let revoked: string | null;
+    try {
+      revoked = await revocations.get(revokedSessionKey(identity.sessionId));
+    } catch (error) {
+      logger.error('cannot read session revocations', { error });
+      throw new ServiceUnavailableError('Sessions cannot be checked right now; please try again shortly.');
+    }
+    if (revoked !== null) throw new UnauthenticatedError('This session has ended; log in again.');
+    return identity;
+  };
+}

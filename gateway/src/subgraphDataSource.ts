@@ -1,0 +1,49 @@
+import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { ServiceUnavailableError } from '@agora/errors';
+import { INTERNAL_HEADERS, identityHeaders } from '@agora/service';
+import type { GatewayContext } from './context.js';
+
+export interface SubgraphDataSourceOptions {
+  name: string;
+  url: string;
+  gatewaySecret: string;
+  timeoutMs: number;
+}
+
+type Fetcher = RemoteGraphQLDataSource['fetcher'];
+
+/**
+ * How the gateway calls one subgraph: a request built from scratch (so no client header
+ * reaches a subgraph) carrying the gateway secret and the verified caller, with a deadline.
+ */
+export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  private readonly options: SubgraphDataSourceOptions;
+
+  constructor(options: SubgraphDataSourceOptions) {
+    super({ url: options.url, fetcher: createTimedFetcher(options) });
+    this.options = options;
+  }
+
+  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
+    const headers = request.http?.headers;
+    if (headers === undefined) return;
+    headers.set(INTERNAL_HEADERS.gatewaySecret, this.options.gatewaySecret);
+    for (const [name, value] of Object.entries(identityHeaders(context.identity ?? null))) headers.set(name, value);
+  }
+}
+
+/** Node's fetch with a per-call deadline; a miss becomes SERVICE_UNAVAILABLE naming the subgraph, not its URL. */
+function createTimedFetcher(options: SubgraphDataSourceOptions): Fetcher {
+  return (async (url: string, init: RequestInit) => {
+    try {
+      return await fetch(url, { ...init, signal: AbortSignal.timeout(options.timeoutMs) });
+    } catch (error) {
+      const timedOut = error instanceof Error && error.name === 'TimeoutError';
+      throw new ServiceUnavailableError(
+        timedOut
+          ? `The ${options.name} service did not answer within ${options.timeoutMs} ms.`
+          : `The ${options.name} service is unreachable.`,
+      );
+    }
+  }) as unknown as Fetcher;
+}

@@ -1,0 +1,71 @@
+import { dropDatabase } from '@agora/db';
+import { generateSigningKeys, silentLogger } from '@agora/service';
+import {
+  TEST_DATABASE_SERVER,
+  TEST_GATEWAY_SECRET,
+  TEST_PASSWORD_HASHING,
+  postGraphQL,
+  uniqueTag,
+  type GraphQLResult,
+} from '@agora/testkit';
+import type { SubgraphName } from '@agora/schema';
+import { startAgora, type AgoraOptions } from '../startAgora.js';
+
+/** The whole federation in this process on free ports, on fresh databases of its own. */
+export async function startTestAgora(overrides: Partial<AgoraOptions> = {}) {
+  const queries = new Map<SubgraphName, number>();
+  const agora = await startAgora({
+    databaseServerUrl: TEST_DATABASE_SERVER,
+    databasePrefix: `agora_test_e2e_${uniqueTag()}_`,
+    redisUrl: undefined,
+    redisPrefix: 'agora-test',
+    host: '127.0.0.1',
+    gatewayPort: 0,
+    subgraphPorts: { users: 0, inventory: 0, orders: 0, financial: 0, petitions: 0, signatures: 0 },
+    gatewaySecret: TEST_GATEWAY_SECRET,
+    signingKeys: generateSigningKeys(),
+    production: false,
+    passwordHashing: TEST_PASSWORD_HASHING,
+    tokenTtlSeconds: 3600,
+    serviceTimeoutMs: 2_000,
+    replicaSyncIntervalMs: 3_600_000,
+    logger: silentLogger,
+    onQuery: (subgraph) => queries.set(subgraph, (queries.get(subgraph) ?? 0) + 1),
+    ...overrides,
+  });
+  return {
+    ...agora,
+    /** Statements each subgraph sent since the last reset. */
+    queryCounts: () => Object.fromEntries(queries) as Partial<Record<SubgraphName, number>>,
+    resetQueryCounts: () => queries.clear(),
+    /** Sends an operation to the gateway, as `token`'s owner when given. */
+    request<Data = Record<string, unknown>>(
+      query: string,
+      variables: Record<string, unknown> = {},
+      token?: string,
+      headers: Record<string, string> = {},
+    ): Promise<GraphQLResult<Data>> {
+      return postGraphQL<Data>(agora.gatewayUrl, query, {
+        variables,
+        headers: { ...headers, ...(token === undefined ? {} : { authorization: `Bearer ${token}` }) },
+      });
+    },
+    async stop() {
+      await agora.stop();
+      await Promise.all(Object.values(agora.databaseUrls).map((url) => dropDatabase(url)));
+    },
+  };
+}
+
+export type TestAgora = Awaited<ReturnType<typeof startTestAgora>>;
+
+/** Registers a user through the gateway and returns their id and token. */
+export async function registerUser(agora: TestAgora, name: string, email = `${name.toLowerCase()}-${uniqueTag()}@example.com`) {
+  const result = await agora.request<{ register: { token: string; user: { id: string } } }>(
+    `mutation ($input: RegisterInput!) { register(input: $input) { ... on AuthPayload { token user { id } } } }`,
+    { input: { email, password: 'correct horse battery', name } },
+  );
+  const payload = result.data?.register;
+  if (payload?.token === undefined) throw new Error(`register failed: ${JSON.stringify(result)}`);
+  return { id: payload.user.id, token: payload.token, email };
+}

@@ -1,0 +1,170 @@
+import { readFile } from 'node:fs/promises';
+import { createAdapters, type Adapters } from '@agora/adapters';
+import { withDatabase } from '@agora/db';
+import { FINANCIAL_MIGRATIONS_DIR, createFinancialSubgraph } from '@agora/financial';
+import { serveGateway } from '@agora/gateway';
+import { INVENTORY_MIGRATIONS_DIR, createInventorySubgraph } from '@agora/inventory';
+import { ORDERS_MIGRATIONS_DIR, createOrdersSubgraph } from '@agora/orders';
+import { PETITIONS_MIGRATIONS_DIR, createPetitionsSubgraph } from '@agora/petitions';
+import { SUPERGRAPH_PATH, type SubgraphName } from '@agora/schema';
+import {
+  DEFAULT_TOKEN_AUDIENCE,
+  DEFAULT_TOKEN_ISSUER,
+  createServiceClient,
+  startSubgraphService,
+  type Logger,
+  type RunningServer,
+  type ServeOptions,
+  type SigningKeys,
+} from '@agora/service';
+import { SIGNATURES_MIGRATIONS_DIR, createSignaturesSubgraph } from '@agora/signatures';
+import { USERS_MIGRATIONS_DIR, createUsersSubgraph } from '@agora/users';
+
+export interface AgoraOptions {
+  /** A PostgreSQL server; each subgraph gets its own database `<databasePrefix><name>` on it. */
+  databaseServerUrl: string;
+  databasePrefix: string;
+  /** Redis server; without it pub/sub and the key-value store run in this process. */
+  redisUrl: string | undefined;
+  redisPrefix: string;
+  host: string;
+  gatewayPort: number;
+  /** Port of each subgraph, 0 for any free one. */
+  subgraphPorts: Readonly<Record<SubgraphName, number>>;
+  gatewaySecret: string;
+  signingKeys: SigningKeys;
+  production: boolean;
+  passwordHashing: { memoryKib: number; timeCost: number };
+  tokenTtlSeconds: number;
+  serviceTimeoutMs: number;
+  replicaSyncIntervalMs: number;
+  logger: Logger;
+  /** Called with every statement a subgraph sends (tests count round trips with it). */
+  onQuery?: (subgraph: SubgraphName, sql: string) => void;
+}
+
+export interface RunningAgora {
+  gatewayUrl: string;
+  subgraphUrls: Record<SubgraphName, string>;
+  /** The database each subgraph owns. */
+  databaseUrls: Record<SubgraphName, string>;
+  adapters: Adapters;
+  stop(): Promise<void>;
+}
+
+/**
+ * Every subgraph and the gateway in this one process, each on its own port and talking
+ * HTTP to the others exactly as in the distributed deployment. Used by `npm start` and by
+ * the end-to-end tests.
+ */
+export async function startAgora(options: AgoraOptions): Promise<RunningAgora> {
+  const adapters = createAdapters({
+    redisUrl: options.redisUrl,
+    prefix: options.redisPrefix,
+    onHandlerError: (error) => options.logger.error('pub/sub handler failed', { error }),
+  });
+  const started: RunningServer[] = [];
+  const databaseUrls = {} as Record<SubgraphName, string>;
+  const subgraphUrls = {} as Record<SubgraphName, string>;
+
+  /** Starts one subgraph on its database and port, and remembers it for stopping. */
+  async function start<Context extends object>(name: SubgraphName, migrationsDir: string, build: Parameters<typeof startSubgraphService<Context>>[0]['build']) {
+    const databaseUrl = withDatabase(options.databaseServerUrl, `${options.databasePrefix}${name}`);
+    const serve: ServeOptions = {
+      port: options.subgraphPorts[name],
+      host: '127.0.0.1',
+      gatewaySecret: options.gatewaySecret,
+      production: options.production,
+      logger: options.logger.child(name),
+    };
+    const onQuery = options.onQuery;
+    const server = await startSubgraphService({
+      name,
+      databaseUrl,
+      migrationsDir,
+      serve,
+      build,
+      ...(onQuery === undefined ? {} : { onQuery: (sql: string) => onQuery(name, sql) }),
+    });
+    started.push(server);
+    databaseUrls[name] = databaseUrl;
+    subgraphUrls[name] = server.url;
+    return server;
+  }
+
+  const clientOf = (service: SubgraphName) =>
+    createServiceClient({
+      service,
+      url: subgraphUrls[service],
+      gatewaySecret: options.gatewaySecret,
+      timeoutMs: options.serviceTimeoutMs,
+    });
+
+  try {
+    await start('users', USERS_MIGRATIONS_DIR, (db) =>
+      createUsersSubgraph({
+        db,
+        kv: adapters.kv,
+        tokens: {
+          privateKeyPem: options.signingKeys.privateKeyPem,
+          keyId: options.signingKeys.keyId,
+          issuer: DEFAULT_TOKEN_ISSUER,
+          audience: DEFAULT_TOKEN_AUDIENCE,
+          ttlSeconds: options.tokenTtlSeconds,
+        },
+        passwordHashing: options.passwordHashing,
+      }),
+    );
+    await start('inventory', INVENTORY_MIGRATIONS_DIR, (db) => createInventorySubgraph({ db }));
+    await start('financial', FINANCIAL_MIGRATIONS_DIR, (db) => createFinancialSubgraph({ db }));
+    await start('petitions', PETITIONS_MIGRATIONS_DIR, (db) =>
+      createPetitionsSubgraph({ db, pubsub: adapters.pubsub, logger: options.logger.child('petitions') }),
+    );
+    await start('orders', ORDERS_MIGRATIONS_DIR, (db) => createOrdersSubgraph({ db, inventory: clientOf('inventory') }));
+    await start('signatures', SIGNATURES_MIGRATIONS_DIR, (db) =>
+      createSignaturesSubgraph({
+        db,
+        pubsub: adapters.pubsub,
+        petitions: clientOf('petitions'),
+        logger: options.logger.child('signatures'),
+        replicaSyncIntervalMs: options.replicaSyncIntervalMs,
+      }),
+    );
+    const gateway = await serveGateway(
+      {
+        supergraphSdl: await readFile(SUPERGRAPH_PATH, 'utf8'),
+        subgraphUrls,
+        gatewaySecret: options.gatewaySecret,
+        tokens: {
+          publicKeys: { [options.signingKeys.keyId]: options.signingKeys.publicKeyPem },
+          issuer: DEFAULT_TOKEN_ISSUER,
+          audience: DEFAULT_TOKEN_AUDIENCE,
+        },
+        revocations: adapters.kv,
+        production: options.production,
+        subgraphTimeoutMs: options.serviceTimeoutMs,
+        maxBodyBytes: 100_000,
+        corsOrigins: ['*'],
+        logger: options.logger.child('gateway'),
+      },
+      { port: options.gatewayPort, host: options.host },
+    );
+    started.push(gateway);
+    return {
+      gatewayUrl: gateway.url,
+      subgraphUrls,
+      databaseUrls,
+      adapters,
+      stop: () => stopAll(started, adapters),
+    };
+  } catch (error) {
+    await stopAll(started, adapters);
+    throw error;
+  }
+}
+
+/** The gateway first (it was started last), then the subgraphs, then the adapters. */
+async function stopAll(started: RunningServer[], adapters: Adapters): Promise<void> {
+  for (const server of [...started].reverse()) await server.stop();
+  await adapters.close();
+}
