@@ -1,5 +1,5 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { ServiceUnavailableError } from '@agora/errors';
+import { ServiceUnavailableError, isTimeoutError } from '@agora/errors';
 import { INTERNAL_HEADERS, identityHeaders } from '@agora/service';
 import type { GatewayContext } from './context.js';
 
@@ -38,9 +38,8 @@ function createTimedFetcher(options: SubgraphDataSourceOptions): Fetcher {
     try {
       return await fetch(url, { ...init, signal: AbortSignal.timeout(options.timeoutMs) });
     } catch (error) {
-      const timedOut = error instanceof Error && error.name === 'TimeoutError';
       throw new ServiceUnavailableError(
-        timedOut
+        isTimeoutError(error)
           ? `The ${options.name} service did not answer within ${options.timeoutMs} ms.`
           : `The ${options.name} service is unreachable.`,
       );

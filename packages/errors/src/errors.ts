@@ -71,3 +71,11 @@ export function invariant(condition: unknown, message: string): asserts conditio
     throw new Error(`Invariant violation: ${message}`);
   }
 }
+
+/**
+ * Whether an error is a deadline passing (AbortSignal.timeout). Checked by name, not by
+ * class: the DOMException may come from another realm (under a test runner's VM, say).
+ */
+export function isTimeoutError(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'TimeoutError';
+}

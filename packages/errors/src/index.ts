@@ -10,6 +10,7 @@ export {
   UnauthenticatedError,
   UnreachableCaseError,
   invariant,
+  isTimeoutError,
 } from './errors.js';
 export { MASKED_MESSAGE, maskError } from './masking.js';
 export {

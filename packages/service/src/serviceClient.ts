@@ -1,4 +1,4 @@
-import { ServiceUnavailableError } from '@agora/errors';
+import { ServiceUnavailableError, isTimeoutError } from '@agora/errors';
 import { INTERNAL_HEADERS, identityHeaders, type Identity } from './identity.js';
 
 export interface ServiceClientOptions {
@@ -102,6 +102,5 @@ function delay(ms: number): Promise<void> {
 }
 
 function describe(error: unknown): string {
-  if (error instanceof Error && error.name === 'TimeoutError') return 'timed out';
-  return 'unreachable';
+  return isTimeoutError(error) ? 'timed out' : 'unreachable';
 }

@@ -1,6 +1,6 @@
-import { describeSubgraphContract } from '@agora/testkit';
+import { describeSubgraphContract, eventually } from '@agora/testkit';
 import { SIGNATURES_SCHEMA_PATH } from '../subgraph.js';
-import { SIGN, eventually, someone, startSignatures, type SignaturesHarness } from './signaturesHarness.js';
+import { SIGN, someone, startSignatures, type SignaturesHarness } from './signaturesHarness.js';
 
 let signatures: SignaturesHarness;
 

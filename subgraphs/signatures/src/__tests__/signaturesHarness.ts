@@ -89,12 +89,3 @@ export const SIGN = `mutation ($id: ID!) {
     ... on PetitionNotFound { petitionId }
   }
 }`;
-
-/** Waits until `check` passes, polling the database; fails after the deadline. */
-export async function eventually(check: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`Condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}

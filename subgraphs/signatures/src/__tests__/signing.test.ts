@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { TOPICS } from '@agora/adapters';
-import { dataOf, errorCodes } from '@agora/testkit';
-import { SIGN, eventually, someone, startSignatures, type SignaturesHarness } from './signaturesHarness.js';
+import { dataOf, errorCodes, eventually } from '@agora/testkit';
+import { SIGN, someone, startSignatures, type SignaturesHarness } from './signaturesHarness.js';
 
 interface SignResult {
   signPetition: { __typename: string; signatureCount?: number; signedAt?: string; code?: string; message?: string };

@@ -1,0 +1,81 @@
+import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
+import { SignJWT, UnsecuredJWT } from 'jose';
+import { generateSigningKeys } from '@agora/service';
+import { createTokenVerifier } from '../tokens.js';
+
+describe('createTokenVerifier', () => {
+  const keys = generateSigningKeys();
+  const verifier = createTokenVerifier({ publicKeys: { [keys.keyId]: keys.publicKeyPem }, issuer: 'agora-users', audience: 'agora' });
+  const now = Math.floor(Date.now() / 1000);
+
+  function token(overrides: { kid?: string; iss?: string; aud?: string; exp?: number; nbf?: number; sid?: unknown; sub?: string } = {}) {
+    const jwt = new SignJWT(overrides.sid === undefined ? { sid: 'session-1' } : { sid: overrides.sid as string })
+      .setProtectedHeader({ alg: 'EdDSA', kid: overrides.kid ?? keys.keyId })
+      .setSubject(overrides.sub ?? 'user-1')
+      .setIssuer(overrides.iss ?? 'agora-users')
+      .setAudience(overrides.aud ?? 'agora')
+      .setIssuedAt()
+      .setExpirationTime(overrides.exp ?? now + 600);
+    if (overrides.nbf !== undefined) jwt.setNotBefore(overrides.nbf);
+    return jwt.sign(createPrivateKey(keys.privateKeyPem));
+  }
+
+  it('should return the user and session a valid token names', async () => {
+    expect(await verifier.verify(`Bearer ${await token()}`)).toEqual({ userId: 'user-1', sessionId: 'session-1' });
+  });
+
+  it('should treat a request without Authorization as anonymous', async () => {
+    expect(await verifier.verify(undefined)).toBeNull();
+  });
+
+  it.each([
+    ['an expired token', () => token({ exp: now - 60 }), 'The token has expired; log in again.'],
+    ['a token not valid yet', () => token({ nbf: now + 600 }), 'The token is not valid here (nbf claim).'],
+    ['a wrong issuer', () => token({ iss: 'someone-else' }), 'The token is not valid here (iss claim).'],
+    ['a wrong audience', () => token({ aud: 'other-app' }), 'The token is not valid here (aud claim).'],
+    ['an unknown key id', () => token({ kid: 'rotated-away' }), 'The token was signed with an unknown key.'],
+    ['no session id', () => token({ sid: 42 }), 'The token does not name a user session.'],
+  ])('should refuse %s', async (_case, make, message) => {
+    await expect(verifier.verify(`Bearer ${await make()}`)).rejects.toThrow(message);
+  });
+
+  it('should refuse an unsigned token (alg: none)', async () => {
+    const unsigned = new UnsecuredJWT({ sid: 's' }).setSubject('user-1').setIssuer('agora-users').setAudience('agora').setExpirationTime(now + 600).encode();
+    await expect(verifier.verify(`Bearer ${unsigned}`)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    const withSignature = `${unsigned}AAAA`;
+    await expect(verifier.verify(`Bearer ${withSignature}`)).rejects.toThrow('The token is not valid.');
+  });
+
+  it('should refuse a token signed with the public key as an HMAC secret (algorithm confusion)', async () => {
+    const forged = await new SignJWT({ sid: 's' })
+      .setProtectedHeader({ alg: 'HS256', kid: keys.keyId })
+      .setSubject('user-1')
+      .setIssuer('agora-users')
+      .setAudience('agora')
+      .setExpirationTime(now + 600)
+      .sign(new TextEncoder().encode(keys.publicKeyPem));
+    await expect(verifier.verify(`Bearer ${forged}`)).rejects.toThrow('The token is not valid.');
+  });
+
+  it('should refuse a token signed by another key that claims our key id', async () => {
+    const { privateKey } = generateKeyPairSync('ed25519');
+    const forged = await new SignJWT({ sid: 's' })
+      .setProtectedHeader({ alg: 'EdDSA', kid: keys.keyId })
+      .setSubject('user-1')
+      .setIssuer('agora-users')
+      .setAudience('agora')
+      .setExpirationTime(now + 600)
+      .sign(privateKey);
+    await expect(verifier.verify(`Bearer ${forged}`)).rejects.toThrow('The token is not valid.');
+  });
+
+  it('should refuse a token whose payload was changed after signing', async () => {
+    const [header, , signature] = (await token()).split('.');
+    const payload = Buffer.from(JSON.stringify({ sub: 'admin', sid: 's', iss: 'agora-users', aud: 'agora', exp: now + 600 })).toString('base64url');
+    await expect(verifier.verify(`Bearer ${header}.${payload}.${signature}`)).rejects.toThrow('The token is not valid.');
+  });
+
+  it('should refuse an Authorization header that is not a bearer token', async () => {
+    await expect(verifier.verify('Basic dXNlcjpwYXNz')).rejects.toThrow('The Authorization header must be "Bearer <token>".');
+  });
+});
