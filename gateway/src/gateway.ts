@@ -65,6 +65,8 @@ export async function serveGateway(deps: GatewayDeps, listenOptions: ListenOptio
     gateway,
     introspection: !deps.production,
     includeStacktraceInErrorResponses: false,
+    // runService owns shutdown: drain, then close pools, in that order.
+    stopOnTerminationSignals: false,
     formatError: (formatted) => maskError(formatted, { production: deps.production }),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),

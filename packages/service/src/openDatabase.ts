@@ -1,4 +1,4 @@
-import { createDb, ensureDatabase, redactUrl, runMigrations, type Db } from '@agora/db';
+import { createDb, ensureDatabase, redactUrl, runMigrations, sqlState, type Db } from '@agora/db';
 import type { Logger } from './logger.js';
 
 export interface OpenDatabaseOptions {
@@ -27,7 +27,11 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Db> {
     applicationName: `agora-${options.service}`,
     ...(options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections }),
     ...(options.onQuery === undefined ? {} : { onQuery: options.onQuery }),
-    onIdleError: (error) => options.logger.warn('idle database connection failed', { error }),
+    onIdleError: (error) => {
+      // 57P01: the server is shutting down (a restart, or the all-in-one mode stopping).
+      const level = sqlState(error) === '57P01' ? 'debug' : 'warn';
+      options.logger[level]('idle database connection closed by the server', { error });
+    },
   });
   try {
     const applied = await runMigrations(db, options.migrationsDir);

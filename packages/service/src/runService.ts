@@ -1,5 +1,7 @@
 import type { Logger } from './logger.js';
 
+const FORCE_EXIT_AFTER_MS = 1_000;
+
 export interface Stoppable {
   stop(): Promise<void>;
 }
@@ -27,13 +29,16 @@ export async function runService(name: string, start: () => Promise<Stoppable>, 
     return;
   }
 
-  let stopping = false;
+  let stoppingSince: number | undefined;
   const shutdown = (signal: string) => {
-    if (stopping) {
+    if (stoppingSince !== undefined) {
+      // One Ctrl-C can arrive twice (from the terminal and relayed by a parent process);
+      // only a deliberate second one, a moment later, cuts the shutdown short.
+      if (Date.now() - stoppingSince < FORCE_EXIT_AFTER_MS) return;
       logger.warn(`${signal} again: exiting now`);
       process.exit(1);
     }
-    stopping = true;
+    stoppingSince = Date.now();
     logger.info(`${signal} received: shutting down`);
     const deadline = setTimeout(() => {
       logger.error('shutdown took too long: exiting');

@@ -58,6 +58,8 @@ export async function serveSubgraph<Context extends object>(
     // Only the gateway reaches this endpoint; it needs introspection-free `_service` only.
     introspection: !options.production,
     includeStacktraceInErrorResponses: false,
+    // runService owns shutdown: drain, then close pools, in that order.
+    stopOnTerminationSignals: false,
     formatError: (formatted) => maskError(formatted, { production: options.production }),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: options.stopGracePeriodMs ?? 10_000 }),

@@ -1,0 +1,43 @@
+import { fileURLToPath } from 'node:url';
+import { readConfig, type Env } from '@agora/config';
+import { SUBGRAPHS, type SubgraphName } from '@agora/schema';
+
+/** How `npm start` runs Agora in one process; every setting has a default that just works. */
+export interface LauncherConfig {
+  /** A PostgreSQL server to use instead of the embedded one. */
+  databaseUrl: string | undefined;
+  /** A Redis server to use instead of in-process pub/sub and store. */
+  redisUrl: string | undefined;
+  redisPrefix: string;
+  /** Where the embedded PostgreSQL and the generated secrets live. */
+  dataDir: string;
+  host: string;
+  gatewayPort: number;
+  subgraphPorts: Record<SubgraphName, number>;
+  gatewaySecret: string | undefined;
+  production: boolean;
+  seedDemoData: boolean;
+}
+
+export const DEFAULT_DATA_DIR = fileURLToPath(new URL('../../.agora', import.meta.url));
+
+export function loadLauncherConfig(env: Env): LauncherConfig {
+  return readConfig('agora (all-in-one)', env, (r) => {
+    const subgraphBasePort = r.int('SUBGRAPH_BASE_PORT', { default: 4001, min: 0, max: 65_000 });
+    return {
+      databaseUrl: r.url('DATABASE_URL', ['postgres:', 'postgresql:'], r.optional('DATABASE_URL')),
+      redisUrl: r.url('REDIS_URL', ['redis:', 'rediss:'], r.optional('REDIS_URL')),
+      redisPrefix: r.string('REDIS_PREFIX', 'agora'),
+      dataDir: r.string('AGORA_DATA_DIR', DEFAULT_DATA_DIR),
+      host: r.string('HOST', '127.0.0.1'),
+      gatewayPort: r.int('PORT', { default: 4000, min: 0, max: 65_535 }),
+      // Consecutive ports from the base (4001 users … 4006 signatures); 0 picks free ones.
+      subgraphPorts: Object.fromEntries(
+        SUBGRAPHS.map(({ name }, index) => [name, subgraphBasePort === 0 ? 0 : subgraphBasePort + index]),
+      ) as Record<SubgraphName, number>,
+      gatewaySecret: r.optional('GATEWAY_SECRET'),
+      production: r.oneOf('NODE_ENV', ['development', 'production', 'test'], 'development') === 'production',
+      seedDemoData: r.boolean('SEED_DEMO_DATA', true),
+    };
+  });
+}

@@ -1,0 +1,83 @@
+// `npm start`: Agora all-in-one (every service in this process), or one service with --service <name>.
+import { SUBGRAPHS } from '@agora/schema';
+import { createLogger, runService, type Stoppable } from '@agora/service';
+import { loadLauncherConfig } from './config.js';
+import { DEMO_PASSWORD, DEMO_USERS, seedDemoData } from './demoData.js';
+import { startEmbeddedPostgres, type EmbeddedServer } from './embeddedPostgres.js';
+import { loadLocalState } from './localState.js';
+import { startAgora } from './startAgora.js';
+
+const SERVICES = ['gateway', ...SUBGRAPHS.map((subgraph) => subgraph.name)];
+
+const logger = createLogger({ service: 'agora', format: process.env['NODE_ENV'] === 'production' ? 'json' : 'text' });
+
+const serviceFlag = process.argv.indexOf('--service');
+if (serviceFlag !== -1) {
+  const service = process.argv[serviceFlag + 1] ?? '';
+  if (!SERVICES.includes(service)) {
+    logger.error(`--service must be one of ${SERVICES.join(', ')}; got "${service}"`);
+    process.exit(2);
+  }
+  // Each service's own entry point reads its settings from the environment and runs it.
+  await import(service === 'gateway' ? '@agora/gateway/main' : `@agora/${service}/main`);
+} else {
+  await runService('agora', startAllInOne, { logger });
+}
+
+async function startAllInOne(): Promise<Stoppable> {
+  const config = loadLauncherConfig(process.env);
+  const state = await loadLocalState(config.dataDir);
+  let embedded: EmbeddedServer | undefined;
+  if (config.databaseUrl === undefined) {
+    embedded = await startEmbeddedPostgres({ dataDir: `${config.dataDir}/postgres`, password: state.postgresPassword, logger });
+  }
+  try {
+    const agora = await startAgora({
+      databaseServerUrl: config.databaseUrl ?? (embedded as EmbeddedServer).url,
+      databasePrefix: 'agora_',
+      redisUrl: config.redisUrl,
+      redisPrefix: config.redisPrefix,
+      host: config.host,
+      gatewayPort: config.gatewayPort,
+      subgraphPorts: config.subgraphPorts,
+      gatewaySecret: config.gatewaySecret ?? state.gatewaySecret,
+      signingKeys: state.signingKeys,
+      production: config.production,
+      passwordHashing: { memoryKib: 19_456, timeCost: 2 },
+      tokenTtlSeconds: 3600,
+      serviceTimeoutMs: 5_000,
+      replicaSyncIntervalMs: 30_000,
+      logger: createLogger({ service: 'agora', level: 'warn' }),
+    });
+    if (config.seedDemoData) {
+      logger.info('loading demo data (first start only; later starts find it there)');
+      await seedDemoData(agora.gatewayUrl, agora.databaseUrls.inventory, logger);
+    }
+    printWelcome(agora.gatewayUrl, embedded === undefined ? 'the server in DATABASE_URL' : `embedded, data in ${config.dataDir}/postgres`, config.redisUrl);
+    return {
+      async stop() {
+        await agora.stop();
+        await embedded?.stop();
+      },
+    };
+  } catch (error) {
+    await embedded?.stop();
+    throw error;
+  }
+}
+
+function printWelcome(gatewayUrl: string, postgres: string, redisUrl: string | undefined): void {
+  const lines = [
+    '',
+    'Agora is running (all-in-one).',
+    '',
+    `  GraphQL + Apollo Sandbox: ${gatewayUrl}`,
+    `  Demo users (password "${DEMO_PASSWORD}"): ${DEMO_USERS.map((user) => user.email).join(', ')}`,
+    `  PostgreSQL: ${postgres}`,
+    `  Pub/sub and caches: ${redisUrl === undefined ? 'in this process (set REDIS_URL to use Redis)' : 'Redis'}`,
+    '',
+    'Press Ctrl-C to stop.',
+    '',
+  ];
+  process.stdout.write(lines.join('\n'));
+}
