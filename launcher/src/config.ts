@@ -6,6 +6,8 @@ import { SUBGRAPHS, type SubgraphName } from '@agora/schema';
 export interface LauncherConfig {
   /** A PostgreSQL server to use instead of the embedded one. */
   databaseUrl: string | undefined;
+  /** Each subgraph's database is named `<prefix><subgraph>`, e.g. agora_users. */
+  databasePrefix: string;
   /** A Redis server to use instead of in-process pub/sub and store. */
   redisUrl: string | undefined;
   redisPrefix: string;
@@ -26,6 +28,7 @@ export function loadLauncherConfig(env: Env): LauncherConfig {
     const subgraphBasePort = r.int('SUBGRAPH_BASE_PORT', { default: 4001, min: 0, max: 65_000 });
     return {
       databaseUrl: r.url('DATABASE_URL', ['postgres:', 'postgresql:'], r.optional('DATABASE_URL')),
+      databasePrefix: r.string('DATABASE_PREFIX', 'agora_'),
       redisUrl: r.url('REDIS_URL', ['redis:', 'rediss:'], r.optional('REDIS_URL')),
       redisPrefix: r.string('REDIS_PREFIX', 'agora'),
       dataDir: r.string('AGORA_DATA_DIR', DEFAULT_DATA_DIR),

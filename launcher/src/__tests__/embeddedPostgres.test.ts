@@ -1,0 +1,54 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { silentLogger } from '@agora/service';
+import { startEmbeddedPostgres } from '../embeddedPostgres.js';
+
+describe('startEmbeddedPostgres', () => {
+  let dataDir: string;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'agora-embedded-'));
+  });
+
+  afterAll(async () => {
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  async function query(url: string, sql: string) {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      return (await client.query(sql)).rows;
+    } finally {
+      await client.end();
+    }
+  }
+
+  it('should create the data folder on the first start and find the same data on the next', async () => {
+    const first = await startEmbeddedPostgres({ dataDir, password: 'secret-one', logger: silentLogger });
+    try {
+      await query(first.url, 'CREATE TABLE kept (value text)');
+      await query(first.url, "INSERT INTO kept VALUES ('still here')");
+    } finally {
+      await first.stop();
+    }
+
+    const second = await startEmbeddedPostgres({ dataDir, password: 'secret-one', logger: silentLogger });
+    try {
+      expect(await query(second.url, 'SELECT value FROM kept')).toEqual([{ value: 'still here' }]);
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it('should refuse a wrong password', async () => {
+    const server = await startEmbeddedPostgres({ dataDir, password: 'secret-one', logger: silentLogger });
+    try {
+      await expect(query(server.url.replace('secret-one', 'guess'), 'SELECT 1')).rejects.toThrow(/password authentication failed/);
+    } finally {
+      await server.stop();
+    }
+  });
+});

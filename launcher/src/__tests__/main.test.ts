@@ -1,0 +1,109 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { dropDatabase, withDatabase } from '@agora/db';
+import { SUBGRAPHS } from '@agora/schema';
+import { TEST_DATABASE_SERVER, dataOf, postGraphQL, uniqueTag } from '@agora/testkit';
+
+const LAUNCHER_DIR = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Starts `node --import tsx src/main.ts` as npm start does, and collects its output. */
+function launch(args: string[], env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
+    cwd: LAUNCHER_DIR,
+    env: { ...process.env, NODE_ENV: 'development', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return {
+    child,
+    output: () => output,
+    /** Resolves with the first match of `pattern` in the output; fails if the process exits first. */
+    waitFor(pattern: RegExp, timeoutMs = 60_000): Promise<RegExpMatchArray> {
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`No ${pattern} within ${timeoutMs} ms:\n${output}`)), timeoutMs);
+        const check = () => {
+          const match = pattern.exec(output);
+          if (match !== null) {
+            clearTimeout(timer);
+            resolve(match);
+          }
+        };
+        child.stdout.on('data', check);
+        child.stderr.on('data', check);
+        child.once('exit', (code) => {
+          clearTimeout(timer);
+          reject(new Error(`Exited with ${code} before ${pattern}:\n${output}`));
+        });
+        check();
+      });
+    },
+  };
+}
+
+function exitOf(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+}
+
+describe('npm start', () => {
+  let dataDir: string;
+  const prefix = `agora_test_main_${uniqueTag()}_`;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'agora-main-'));
+  });
+
+  afterAll(async () => {
+    await rm(dataDir, { recursive: true, force: true });
+    await Promise.all(SUBGRAPHS.map(({ name }) => dropDatabase(withDatabase(TEST_DATABASE_SERVER, `${prefix}${name}`))));
+  });
+
+  it('should print the gateway URL, serve demo data there, and stop cleanly on SIGINT', async () => {
+    const agora = launch([], {
+      DATABASE_URL: TEST_DATABASE_SERVER,
+      DATABASE_PREFIX: prefix,
+      AGORA_DATA_DIR: dataDir,
+      PORT: '0',
+      SUBGRAPH_BASE_PORT: '0',
+    });
+    const [, url] = await agora.waitFor(/GraphQL \+ Apollo Sandbox: (http:\/\/\S+\/graphql)/);
+
+    const result = await postGraphQL(url as string, '{ products(first: 1) { totalCount } openPetitions(first: 1) { totalCount } }');
+
+    expect(dataOf(result)).toEqual({ products: { totalCount: 20 }, openPetitions: { totalCount: 10 } });
+    agora.child.kill('SIGINT');
+    expect(await exitOf(agora.child)).toBe(0);
+    expect(agora.output()).toContain('stopped');
+  });
+
+  it('should refuse an unknown --service with a clear line and a non-zero exit', async () => {
+    const run = launch(['--service', 'payments'], {});
+    expect(await exitOf(run.child)).toBe(2);
+    expect(run.output()).toContain('--service must be one of gateway, users, inventory, orders, financial, petitions, signatures; got "payments"');
+  });
+
+  it('should start one service on its own with --service, and list every missing setting when it cannot', async () => {
+    const missing = launch(['--service', 'orders'], { GATEWAY_SECRET: '', DATABASE_URL: '', INVENTORY_URL: '' });
+    expect(await exitOf(missing.child)).toBe(1);
+    expect(missing.output()).toContain('GATEWAY_SECRET is required');
+    expect(missing.output()).toContain('DATABASE_URL is required');
+    expect(missing.output()).toContain('INVENTORY_URL is required');
+
+    const inventory = launch(['--service', 'inventory'], {
+      GATEWAY_SECRET: 'a-long-enough-gateway-secret',
+      DATABASE_URL: withDatabase(TEST_DATABASE_SERVER, `${prefix}inventory`),
+      PORT: '0',
+      HOST: '127.0.0.1',
+    });
+    const [, url] = await inventory.waitFor(/inventory subgraph ready \{"url":"(http:\/\/[^"]+)"\}/);
+    const live = await fetch((url as string).replace(/\/graphql$/, '/health/live'));
+    expect(live.status).toBe(200);
+    inventory.child.kill('SIGTERM');
+    expect(await exitOf(inventory.child)).toBe(0);
+  });
+});
