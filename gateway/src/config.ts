@@ -38,7 +38,10 @@ export function loadGatewayConfig(env: Env, subgraphNames: readonly string[]): G
       subgraphUrls,
       subgraphTimeoutMs: r.int('SUBGRAPH_TIMEOUT_MS', { default: 5_000, min: 50, max: 120_000 }),
       maxBodyBytes: r.int('MAX_BODY_BYTES', { default: 100_000, min: 1_000, max: 10_000_000 }),
-      corsOrigins: r.string('CORS_ORIGINS', '*').split(',').map((origin) => origin.trim()),
+      corsOrigins: r
+        .string('CORS_ORIGINS', '*')
+        .split(',')
+        .map((origin) => origin.trim()),
     };
   });
 }

@@ -70,7 +70,9 @@ export async function serveGateway(deps: GatewayDeps, listenOptions: ListenOptio
     formatError: (formatted) => maskError(formatted, { production: deps.production }),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
-      deps.production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
+      deps.production
+        ? ApolloServerPluginLandingPageDisabled()
+        : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
       subscriptionsOverHttpPlugin(),
     ],
   });

@@ -10,7 +10,10 @@ const logger = createLogger({ service: 'gateway', format: process.env['NODE_ENV'
 await runService(
   'gateway',
   async () => {
-    const config = loadGatewayConfig(process.env, SUBGRAPHS.map((subgraph) => subgraph.name));
+    const config = loadGatewayConfig(
+      process.env,
+      SUBGRAPHS.map((subgraph) => subgraph.name),
+    );
     const redisUrl = requireRedisUrl(config.service, 'the gateway', 'revoked sessions are read from it');
     const adapters = createAdapters({ redisUrl, prefix: config.service.redisPrefix });
     const server = await serveGateway(

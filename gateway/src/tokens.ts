@@ -35,7 +35,8 @@ export function createTokenVerifier(settings: TokenSettings) {
     async verify(authorization: string | undefined): Promise<Identity | null> {
       if (authorization === undefined || authorization === '') return null;
       const match = BEARER.exec(authorization);
-      if (match?.[1] === undefined) throw new UnauthenticatedError('The Authorization header must be "Bearer <token>".');
+      if (match?.[1] === undefined)
+        throw new UnauthenticatedError('The Authorization header must be "Bearer <token>".');
       try {
         const { payload } = await jwtVerify(match[1], keyFor, {
           algorithms: [TOKEN_ALGORITHM],

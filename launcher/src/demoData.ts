@@ -11,7 +11,10 @@ export const DEMO_USERS = [
 ] as const;
 
 const DEMO_PETITIONS = [
-  ['Plant a tree for every child born in the city', 'Fund one street tree per birth, planted within a year, and publish the map.'],
+  [
+    'Plant a tree for every child born in the city',
+    'Fund one street tree per birth, planted within a year, and publish the map.',
+  ],
   ['Keep the central library open on Sundays', 'Sunday hours are when working families can come. Restore them.'],
   ['Protected cycle lanes on the ring road', 'Paint is not protection. Build kerb-separated lanes on the whole ring.'],
   ['Free drinking fountains in every park', 'Install and maintain at least one working fountain per public park.'],
@@ -31,15 +34,25 @@ interface GraphQLResponse<Data> {
   errors?: { message: string }[];
 }
 
-async function callGateway<Data>(url: string, query: string, variables: Record<string, unknown> = {}, token?: string): Promise<Data> {
+async function callGateway<Data>(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  token?: string,
+): Promise<Data> {
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token === undefined ? {} : { authorization: `Bearer ${token}` }) },
+    headers: {
+      'content-type': 'application/json',
+      ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+    },
     body: JSON.stringify({ query, variables }),
   });
   const body = (await response.json()) as GraphQLResponse<Data>;
   if (body.errors !== undefined || body.data === undefined) {
-    throw new Error(`seeding failed: ${body.errors?.map((error) => error.message).join('; ') ?? `HTTP ${response.status}`}`);
+    throw new Error(
+      `seeding failed: ${body.errors?.map((error) => error.message).join('; ') ?? `HTTP ${response.status}`}`,
+    );
   }
   return body.data;
 }
@@ -54,11 +67,17 @@ async function tokenFor(gatewayUrl: string, user: (typeof DEMO_USERS)[number]): 
     { input: { ...user, password: DEMO_PASSWORD } },
   );
   if (registered.register.token !== undefined) return registered.register.token;
-  const loggedIn = await callGateway<{ login: Auth }>(gatewayUrl, `mutation ($input: LoginInput!) { login(input: $input) { ${auth} } }`, {
-    input: { email: user.email, password: DEMO_PASSWORD },
-  });
+  const loggedIn = await callGateway<{ login: Auth }>(
+    gatewayUrl,
+    `mutation ($input: LoginInput!) { login(input: $input) { ${auth} } }`,
+    {
+      input: { email: user.email, password: DEMO_PASSWORD },
+    },
+  );
   if (loggedIn.login.token === undefined) {
-    throw new Error(`demo user ${user.email} exists with another password (${loggedIn.login.message ?? 'login failed'})`);
+    throw new Error(
+      `demo user ${user.email} exists with another password (${loggedIn.login.message ?? 'login failed'})`,
+    );
   }
   return loggedIn.login.token;
 }
@@ -80,14 +99,16 @@ export async function seedDemoData(gatewayUrl: string, inventoryDatabaseUrl: str
   const tokens = await Promise.all(DEMO_USERS.map((user) => tokenFor(gatewayUrl, user)));
   const petitionIds: string[] = [];
   for (const [index, token] of tokens.entries()) {
-    const me = await callGateway<{ me: { account: { balance: { amount: number } }; petitions: { id: string; title: string; status: string }[] } }>(
-      gatewayUrl,
-      `{ me { account { balance { amount } } petitions { id title status } } }`,
-      {},
-      token,
-    );
+    const me = await callGateway<{
+      me: { account: { balance: { amount: number } }; petitions: { id: string; title: string; status: string }[] };
+    }>(gatewayUrl, `{ me { account { balance { amount } } petitions { id title status } } }`, {}, token);
     if (me.me.account.balance.amount === 0) {
-      await callGateway(gatewayUrl, `mutation ($amount: Int!) { deposit(amount: $amount) { __typename } }`, { amount: DEMO_DEPOSIT }, token);
+      await callGateway(
+        gatewayUrl,
+        `mutation ($amount: Int!) { deposit(amount: $amount) { __typename } }`,
+        { amount: DEMO_DEPOSIT },
+        token,
+      );
     }
     const mine = DEMO_PETITIONS.filter((_, n) => n % tokens.length === index);
     for (const [title, body] of mine) {
@@ -102,7 +123,12 @@ export async function seedDemoData(gatewayUrl: string, inventoryDatabaseUrl: str
         petition = created.createPetition;
       }
       if (petition.status === 'CREATED') {
-        await callGateway(gatewayUrl, `mutation ($id: ID!) { launchPetition(id: $id) { __typename } }`, { id: petition.id }, token);
+        await callGateway(
+          gatewayUrl,
+          `mutation ($id: ID!) { launchPetition(id: $id) { __typename } }`,
+          { id: petition.id },
+          token,
+        );
       }
       petitionIds.push(petition.id);
     }
@@ -111,7 +137,12 @@ export async function seedDemoData(gatewayUrl: string, inventoryDatabaseUrl: str
   // Demo user n signs the first 4 × (n + 1) petitions, so counts differ (AlreadySigned on a second run).
   for (const [index, token] of tokens.entries()) {
     for (const id of petitionIds.slice(0, 4 * (index + 1))) {
-      await callGateway(gatewayUrl, `mutation ($id: ID!) { signPetition(petitionId: $id) { __typename } }`, { id }, token);
+      await callGateway(
+        gatewayUrl,
+        `mutation ($id: ID!) { signPetition(petitionId: $id) { __typename } }`,
+        { id },
+        token,
+      );
     }
   }
 }

@@ -54,7 +54,9 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   try {
     await server.start();
   } catch (error) {
-    throw new Error(`embedded PostgreSQL did not start on port ${port}${error instanceof Error ? `: ${error.message}` : ''}`);
+    throw new Error(
+      `embedded PostgreSQL did not start on port ${port}${error instanceof Error ? `: ${error.message}` : ''}`,
+    );
   }
   return {
     url: `postgres://postgres:${encodeURIComponent(options.password)}@127.0.0.1:${port}/postgres`,
@@ -77,7 +79,8 @@ async function stopLeftoverServer(dataDir: string, logger: Logger): Promise<void
   process.kill(pid, 'SIGINT');
   const deadline = Date.now() + 15_000;
   while (isRunning(pid)) {
-    if (Date.now() > deadline) throw new Error(`PostgreSQL (pid ${pid}) from an earlier start did not stop; stop it and try again`);
+    if (Date.now() > deadline)
+      throw new Error(`PostgreSQL (pid ${pid}) from an earlier start did not stop; stop it and try again`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

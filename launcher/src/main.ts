@@ -31,7 +31,11 @@ async function startAllInOne(): Promise<Stoppable> {
   if (config.databaseUrl === undefined) {
     // Loaded only when used: the package hooks process signals as it loads.
     const { startEmbeddedPostgres } = await import('./embeddedPostgres.js');
-    embedded = await startEmbeddedPostgres({ dataDir: `${config.dataDir}/postgres`, password: state.postgresPassword, logger });
+    embedded = await startEmbeddedPostgres({
+      dataDir: `${config.dataDir}/postgres`,
+      password: state.postgresPassword,
+      logger,
+    });
   }
   try {
     const agora = await startAgora({
@@ -55,7 +59,11 @@ async function startAllInOne(): Promise<Stoppable> {
       logger.info('loading the demo data that is missing (a later start finds it in place)');
       await seedDemoData(agora.gatewayUrl, agora.databaseUrls.inventory, logger);
     }
-    printWelcome(agora.gatewayUrl, embedded === undefined ? 'the server in DATABASE_URL' : `embedded, data in ${config.dataDir}/postgres`, config.redisUrl);
+    printWelcome(
+      agora.gatewayUrl,
+      embedded === undefined ? 'the server in DATABASE_URL' : `embedded, data in ${config.dataDir}/postgres`,
+      config.redisUrl,
+    );
     return {
       async stop() {
         await agora.stop();

@@ -68,7 +68,11 @@ export async function startAgora(options: AgoraOptions): Promise<RunningAgora> {
   const subgraphUrls = {} as Record<SubgraphName, string>;
 
   /** Starts one subgraph on its database and port, and remembers it for stopping. */
-  async function start<Context extends object>(name: SubgraphName, migrationsDir: string, build: Parameters<typeof startSubgraphService<Context>>[0]['build']) {
+  async function start<Context extends object>(
+    name: SubgraphName,
+    migrationsDir: string,
+    build: Parameters<typeof startSubgraphService<Context>>[0]['build'],
+  ) {
     const databaseUrl = withDatabase(options.databaseServerUrl, `${options.databasePrefix}${name}`);
     const serve: ServeOptions = {
       port: options.subgraphPorts[name],
@@ -120,7 +124,9 @@ export async function startAgora(options: AgoraOptions): Promise<RunningAgora> {
     await start('petitions', PETITIONS_MIGRATIONS_DIR, (db) =>
       createPetitionsSubgraph({ db, pubsub: adapters.pubsub, logger: options.logger.child('petitions') }),
     );
-    await start('orders', ORDERS_MIGRATIONS_DIR, (db) => createOrdersSubgraph({ db, inventory: clientOf('inventory') }));
+    await start('orders', ORDERS_MIGRATIONS_DIR, (db) =>
+      createOrdersSubgraph({ db, inventory: clientOf('inventory') }),
+    );
     await start('signatures', SIGNATURES_MIGRATIONS_DIR, (db) =>
       createSignaturesSubgraph({
         db,

@@ -10,7 +10,13 @@ import express from 'express';
 import { parse } from 'graphql';
 import { SignJWT } from 'jose';
 import { MemKeyValueStore, type KeyValueStore } from '@agora/adapters';
-import { INTERNAL_HEADERS, generateSigningKeys, revokedSessionKey, silentLogger, type RunningServer } from '@agora/service';
+import {
+  INTERNAL_HEADERS,
+  generateSigningKeys,
+  revokedSessionKey,
+  silentLogger,
+  type RunningServer,
+} from '@agora/service';
 import { TEST_GATEWAY_SECRET, dataOf, errorCodes, postGraphQL } from '@agora/testkit';
 import { serveGateway } from '../gateway.js';
 
@@ -41,7 +47,11 @@ async function startProbeSubgraph() {
   const apollo = new ApolloServer({ schema, plugins: [ApolloServerPluginInlineTraceDisabled()] });
   await apollo.start();
   const app = express();
-  app.use('/graphql', express.json(), expressMiddleware(apollo, { context: async ({ req }) => ({ headers: req.headers }) }));
+  app.use(
+    '/graphql',
+    express.json(),
+    expressMiddleware(apollo, { context: async ({ req }) => ({ headers: req.headers }) }),
+  );
   const server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
@@ -82,7 +92,9 @@ describe('gateway', () => {
     await probe.stop();
   });
 
-  async function startGateway(options: { production?: boolean; revocations?: KeyValueStore; url?: string } = {}): Promise<RunningServer> {
+  async function startGateway(
+    options: { production?: boolean; revocations?: KeyValueStore; url?: string } = {},
+  ): Promise<RunningServer> {
     return serveGateway(
       {
         supergraphSdl: supergraphFor('http://probe.invalid/graphql'),
@@ -142,7 +154,9 @@ describe('gateway', () => {
       const slow = await postGraphQL(gateway.url, '{ slow }');
       expect(errorCodes(slow)).toEqual(['SERVICE_UNAVAILABLE']);
       expect(slow.errors?.[0]?.message).toBe('The probe service did not answer within 200 ms.');
-      expect(dataOf(await postGraphQL(gateway.url, '{ headers }'))).toEqual({ headers: [`${INTERNAL_HEADERS.gatewaySecret}=${TEST_GATEWAY_SECRET}`] });
+      expect(dataOf(await postGraphQL(gateway.url, '{ headers }'))).toEqual({
+        headers: [`${INTERNAL_HEADERS.gatewaySecret}=${TEST_GATEWAY_SECRET}`],
+      });
     });
 
     it('should show an unexpected error message but never its stack trace', async () => {
@@ -177,7 +191,9 @@ describe('gateway', () => {
 
     it('should mask an unexpected error: no message, no stack, no internal address', async () => {
       const result = await postGraphQL(gateway.url, '{ boom }');
-      expect(result.errors).toEqual([{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }]);
+      expect(result.errors).toEqual([
+        { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } },
+      ]);
     });
 
     it('should name neither the address nor the URL of a subgraph that is down', async () => {

@@ -5,10 +5,24 @@ import { createTokenVerifier } from '../tokens.js';
 
 describe('createTokenVerifier', () => {
   const keys = generateSigningKeys();
-  const verifier = createTokenVerifier({ publicKeys: { [keys.keyId]: keys.publicKeyPem }, issuer: 'agora-users', audience: 'agora' });
+  const verifier = createTokenVerifier({
+    publicKeys: { [keys.keyId]: keys.publicKeyPem },
+    issuer: 'agora-users',
+    audience: 'agora',
+  });
   const now = Math.floor(Date.now() / 1000);
 
-  function token(overrides: { kid?: string; iss?: string; aud?: string; exp?: number; nbf?: number; sid?: unknown; sub?: string } = {}) {
+  function token(
+    overrides: {
+      kid?: string;
+      iss?: string;
+      aud?: string;
+      exp?: number;
+      nbf?: number;
+      sid?: unknown;
+      sub?: string;
+    } = {},
+  ) {
     const jwt = new SignJWT(overrides.sid === undefined ? { sid: 'session-1' } : { sid: overrides.sid as string })
       .setProtectedHeader({ alg: 'EdDSA', kid: overrides.kid ?? keys.keyId })
       .setSubject(overrides.sub ?? 'user-1')
@@ -40,7 +54,12 @@ describe('createTokenVerifier', () => {
   });
 
   it('should refuse an unsigned token (alg: none)', async () => {
-    const unsigned = new UnsecuredJWT({ sid: 's' }).setSubject('user-1').setIssuer('agora-users').setAudience('agora').setExpirationTime(now + 600).encode();
+    const unsigned = new UnsecuredJWT({ sid: 's' })
+      .setSubject('user-1')
+      .setIssuer('agora-users')
+      .setAudience('agora')
+      .setExpirationTime(now + 600)
+      .encode();
     await expect(verifier.verify(`Bearer ${unsigned}`)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
     const withSignature = `${unsigned}AAAA`;
     await expect(verifier.verify(`Bearer ${withSignature}`)).rejects.toThrow('The token is not valid.');
@@ -71,11 +90,17 @@ describe('createTokenVerifier', () => {
 
   it('should refuse a token whose payload was changed after signing', async () => {
     const [header, , signature] = (await token()).split('.');
-    const payload = Buffer.from(JSON.stringify({ sub: 'admin', sid: 's', iss: 'agora-users', aud: 'agora', exp: now + 600 })).toString('base64url');
-    await expect(verifier.verify(`Bearer ${header}.${payload}.${signature}`)).rejects.toThrow('The token is not valid.');
+    const payload = Buffer.from(
+      JSON.stringify({ sub: 'admin', sid: 's', iss: 'agora-users', aud: 'agora', exp: now + 600 }),
+    ).toString('base64url');
+    await expect(verifier.verify(`Bearer ${header}.${payload}.${signature}`)).rejects.toThrow(
+      'The token is not valid.',
+    );
   });
 
   it('should refuse an Authorization header that is not a bearer token', async () => {
-    await expect(verifier.verify('Basic dXNlcjpwYXNz')).rejects.toThrow('The Authorization header must be "Bearer <token>".');
+    await expect(verifier.verify('Basic dXNlcjpwYXNz')).rejects.toThrow(
+      'The Authorization header must be "Bearer <token>".',
+    );
   });
 });

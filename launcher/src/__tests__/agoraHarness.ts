@@ -60,7 +60,11 @@ export async function startTestAgora(overrides: Partial<AgoraOptions> = {}) {
 export type TestAgora = Awaited<ReturnType<typeof startTestAgora>>;
 
 /** Registers a user through the gateway and returns their id and token. */
-export async function registerUser(agora: TestAgora, name: string, email = `${name.toLowerCase()}-${uniqueTag()}@example.com`) {
+export async function registerUser(
+  agora: TestAgora,
+  name: string,
+  email = `${name.toLowerCase()}-${uniqueTag()}@example.com`,
+) {
   const result = await agora.request<{ register: { token: string; user: { id: string } } }>(
     `mutation ($input: RegisterInput!) { register(input: $input) { ... on AuthPayload { token user { id } } } }`,
     { input: { email, password: 'correct horse battery', name } },

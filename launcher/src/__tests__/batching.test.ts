@@ -19,12 +19,21 @@ describe('batching through the gateway', () => {
       );
       const id = dataOf(created).createPetition.id;
       await agora.request(`mutation ($id: ID!) { launchPetition(id: $id) { __typename } }`, { id }, creator.token);
-      if (i % 10 === 0) await agora.request(`mutation ($id: ID!) { signPetition(petitionId: $id) { __typename } }`, { id }, reader.token);
+      if (i % 10 === 0)
+        await agora.request(
+          `mutation ($id: ID!) { signPetition(petitionId: $id) { __typename } }`,
+          { id },
+          reader.token,
+        );
     }
     // Launch events reach the signatures replica in the background; let them land first.
     const signaturesDb = createDb({ connectionString: agora.databaseUrls.signatures });
     try {
-      await eventually(async () => (await signaturesDb.queryOne<{ n: number }>('SELECT last_sequence::int AS n FROM replica_position'))?.n === 50);
+      await eventually(
+        async () =>
+          (await signaturesDb.queryOne<{ n: number }>('SELECT last_sequence::int AS n FROM replica_position'))?.n ===
+          50,
+      );
     } finally {
       await signaturesDb.close();
     }
@@ -37,7 +46,9 @@ describe('batching through the gateway', () => {
   it('should read a page of 50 petitions with creators and counts in one statement per question', async () => {
     agora.resetQueryCounts();
 
-    const result = await agora.request<{ openPetitions: { nodes: { creator: { name: string }; signatureCount: number; viewerHasSigned: boolean }[] } }>(
+    const result = await agora.request<{
+      openPetitions: { nodes: { creator: { name: string }; signatureCount: number; viewerHasSigned: boolean }[] };
+    }>(
       `{ openPetitions(first: 50) { nodes { title creator { name } signatureCount viewerHasSigned } } }`,
       {},
       reader.token,

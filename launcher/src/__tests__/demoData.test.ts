@@ -49,7 +49,11 @@ describe('seedDemoData', () => {
     );
     const token = dataOf(login).login.token;
     await eventually(async () => {
-      const result = await agora.request<{ openPetitions: { totalCount: number } }>('{ openPetitions { totalCount } }', {}, token);
+      const result = await agora.request<{ openPetitions: { totalCount: number } }>(
+        '{ openPetitions { totalCount } }',
+        {},
+        token,
+      );
       return result.data?.openPetitions.totalCount === 10;
     });
   });

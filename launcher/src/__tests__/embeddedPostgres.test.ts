@@ -46,7 +46,9 @@ describe('startEmbeddedPostgres', () => {
   it('should refuse a wrong password', async () => {
     const server = await startEmbeddedPostgres({ dataDir, password: 'secret-one', logger: silentLogger });
     try {
-      await expect(query(server.url.replace('secret-one', 'guess'), 'SELECT 1')).rejects.toThrow(/password authentication failed/);
+      await expect(query(server.url.replace('secret-one', 'guess'), 'SELECT 1')).rejects.toThrow(
+        /password authentication failed/,
+      );
     } finally {
       await server.stop();
     }

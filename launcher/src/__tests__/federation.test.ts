@@ -35,8 +35,16 @@ describe('federation through the gateway', () => {
   it('should price cart items from inventory when the cart is read through the gateway', async () => {
     const buyer = await registerUser(agora, 'Buyer');
     const [mug, pen] = productIds;
-    await agora.request(`mutation ($id: ID!) { addItem(productId: $id, quantity: 2) { __typename } }`, { id: mug }, buyer.token);
-    await agora.request(`mutation ($id: ID!) { addItem(productId: $id, quantity: 1) { __typename } }`, { id: pen }, buyer.token);
+    await agora.request(
+      `mutation ($id: ID!) { addItem(productId: $id, quantity: 2) { __typename } }`,
+      { id: mug },
+      buyer.token,
+    );
+    await agora.request(
+      `mutation ($id: ID!) { addItem(productId: $id, quantity: 1) { __typename } }`,
+      { id: pen },
+      buyer.token,
+    );
 
     const result = await agora.request(
       `{ me { cart { itemCount total { amount currency } items { quantity unitPrice { amount } product { name price { amount } stock } } } } }`,
@@ -50,8 +58,16 @@ describe('federation through the gateway', () => {
           itemCount: 3,
           total: { amount: 5900, currency: 'EUR' },
           items: [
-            { quantity: 2, unitPrice: { amount: 1250 }, product: { name: 'Enamel mug', price: { amount: 1250 }, stock: 5 } },
-            { quantity: 1, unitPrice: { amount: 3400 }, product: { name: 'Fountain pen', price: { amount: 3400 }, stock: 2 } },
+            {
+              quantity: 2,
+              unitPrice: { amount: 1250 },
+              product: { name: 'Enamel mug', price: { amount: 1250 }, stock: 5 },
+            },
+            {
+              quantity: 1,
+              unitPrice: { amount: 3400 },
+              product: { name: 'Fountain pen', price: { amount: 3400 }, stock: 2 },
+            },
           ],
         },
       },
@@ -66,7 +82,11 @@ describe('federation through the gateway', () => {
       buyer.token,
     );
     expect(dataOf(result)).toEqual({
-      addItem: { message: 'Only 2 of "Fountain pen" left; you asked for 3.', available: 2, product: { name: 'Fountain pen' } },
+      addItem: {
+        message: 'Only 2 of "Fountain pen" left; you asked for 3.',
+        available: 2,
+        product: { name: 'Fountain pen' },
+      },
     });
   });
 
@@ -96,7 +116,13 @@ describe('federation through the gateway', () => {
       signPetition: { signatureCount: 1, petition: { title: 'More benches', creator: { name: 'Creator' } } },
     });
     expect(dataOf(read)).toEqual({
-      petition: { title: 'More benches', status: 'OPEN', creator: { name: 'Creator' }, signatureCount: 1, viewerHasSigned: true },
+      petition: {
+        title: 'More benches',
+        status: 'OPEN',
+        creator: { name: 'Creator' },
+        signatureCount: 1,
+        viewerHasSigned: true,
+      },
     });
   });
 
@@ -141,7 +167,9 @@ describe('federation through the gateway', () => {
   it('should refuse a subgraph request without the gateway secret and serve it with the secret', async () => {
     const url = agora.subgraphUrls.users;
     const refused = await postGraphQL(url, '{ _service { sdl } }');
-    const served = await postGraphQL(url, '{ __typename }', { headers: { [INTERNAL_HEADERS.gatewaySecret]: TEST_GATEWAY_SECRET } });
+    const served = await postGraphQL(url, '{ __typename }', {
+      headers: { [INTERNAL_HEADERS.gatewaySecret]: TEST_GATEWAY_SECRET },
+    });
     expect(refused.status).toBe(403);
     expect(dataOf(served)).toEqual({ __typename: 'Query' });
   });
@@ -157,7 +185,9 @@ describe('federation through the gateway', () => {
     const user = await registerUser(agora, 'Early');
     const most = await agora.request('{ mostSignedPetitions { id } }');
     const checkout = await agora.request('mutation { checkout(idempotencyKey: "k") { __typename } }', {}, user.token);
-    const subscription = await agora.request('subscription { signatureCountChanged(petitionId: "x") { signatureCount } }');
+    const subscription = await agora.request(
+      'subscription { signatureCountChanged(petitionId: "x") { signatureCount } }',
+    );
     expect([errorCodes(most), errorCodes(checkout), errorCodes(subscription)]).toEqual([
       ['NOT_IMPLEMENTED'],
       ['NOT_IMPLEMENTED'],

@@ -25,7 +25,10 @@ function launch(args: string[], env: Record<string, string>) {
     /** Resolves with the first match of `pattern` in the output; fails if the process exits first. */
     waitFor(pattern: RegExp, timeoutMs = 60_000): Promise<RegExpMatchArray> {
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`No ${pattern} within ${timeoutMs} ms:\n${output}`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`No ${pattern} within ${timeoutMs} ms:\n${output}`)),
+          timeoutMs,
+        );
         const check = () => {
           const match = pattern.exec(output);
           if (match !== null) {
@@ -60,7 +63,9 @@ describe('npm start', () => {
 
   afterAll(async () => {
     await rm(dataDir, { recursive: true, force: true });
-    await Promise.all(SUBGRAPHS.map(({ name }) => dropDatabase(withDatabase(TEST_DATABASE_SERVER, `${prefix}${name}`))));
+    await Promise.all(
+      SUBGRAPHS.map(({ name }) => dropDatabase(withDatabase(TEST_DATABASE_SERVER, `${prefix}${name}`))),
+    );
   });
 
   it('should print the gateway URL, serve demo data there, and stop cleanly on SIGINT', async () => {
@@ -73,7 +78,10 @@ describe('npm start', () => {
     });
     const [, url] = await agora.waitFor(/GraphQL \+ Apollo Sandbox: (http:\/\/\S+\/graphql)/);
 
-    const result = await postGraphQL(url as string, '{ products(first: 1) { totalCount } openPetitions(first: 1) { totalCount } }');
+    const result = await postGraphQL(
+      url as string,
+      '{ products(first: 1) { totalCount } openPetitions(first: 1) { totalCount } }',
+    );
 
     expect(dataOf(result)).toEqual({ products: { totalCount: 20 }, openPetitions: { totalCount: 10 } });
     agora.child.kill('SIGINT');
@@ -84,7 +92,9 @@ describe('npm start', () => {
   it('should refuse an unknown --service with a clear line and a non-zero exit', async () => {
     const run = launch(['--service', 'payments'], {});
     expect(await exitOf(run.child)).toBe(2);
-    expect(run.output()).toContain('--service must be one of gateway, users, inventory, orders, financial, petitions, signatures; got "payments"');
+    expect(run.output()).toContain(
+      '--service must be one of gateway, users, inventory, orders, financial, petitions, signatures; got "payments"',
+    );
   });
 
   it('should start one service on its own with --service, and list every missing setting when it cannot', async () => {

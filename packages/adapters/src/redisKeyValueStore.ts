@@ -5,7 +5,10 @@ import { connectRedis } from './redis.js';
 export class RedisKeyValueStore implements KeyValueStore {
   private readonly redis: Redis;
 
-  constructor(url: string, private readonly prefix: string) {
+  constructor(
+    url: string,
+    private readonly prefix: string,
+  ) {
     this.redis = connectRedis(url, 'kv');
   }
 

@@ -44,9 +44,11 @@ export async function runMigrations(db: Db, directory: string): Promise<string[]
         applied_at timestamptz NOT NULL DEFAULT now()
       )`);
     const applied = new Map(
-      (await tx.query<{ version: string; checksum: string; name: string }>(
-        'SELECT version, checksum, name FROM schema_migrations',
-      )).map((row) => [row.version, row]),
+      (
+        await tx.query<{ version: string; checksum: string; name: string }>(
+          'SELECT version, checksum, name FROM schema_migrations',
+        )
+      ).map((row) => [row.version, row]),
     );
     const newlyApplied: string[] = [];
     for (const migration of migrations) {

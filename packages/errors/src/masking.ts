@@ -1,9 +1,7 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { ErrorCode } from './errorCode.js';
 
-const PUBLIC_CODES = new Set<string>(
-  Object.values(ErrorCode).filter((code) => code !== ErrorCode.InternalServerError),
-);
+const PUBLIC_CODES = new Set<string>(Object.values(ErrorCode).filter((code) => code !== ErrorCode.InternalServerError));
 
 /** Codes Apollo Server itself gives for a malformed request; safe and useful to show. */
 const REQUEST_CODES = new Set<string>([
@@ -22,10 +20,7 @@ export const MASKED_MESSAGE = 'Internal server error';
  * on purpose (a bug, a driver error, a gateway fetch failure naming an internal URL)
  * becomes a bare INTERNAL_SERVER_ERROR; in every mode the stack trace never leaves.
  */
-export function maskError(
-  formatted: GraphQLFormattedError,
-  options: { production: boolean },
-): GraphQLFormattedError {
+export function maskError(formatted: GraphQLFormattedError, options: { production: boolean }): GraphQLFormattedError {
   const { stacktrace: _stack, exception: _exception, ...extensions } = formatted.extensions ?? {};
   const code = typeof extensions['code'] === 'string' ? extensions['code'] : undefined;
   const known = code !== undefined && (PUBLIC_CODES.has(code) || REQUEST_CODES.has(code));

@@ -31,7 +31,13 @@ export interface TextLimits {
 export function checkTextLength(field: string, label: string, value: string, limits: TextLimits): InputProblem | null {
   const length = [...value.trim()].length;
   if (length < limits.min) {
-    return { field, message: limits.min === 1 ? `${label} must not be empty.` : `${label} must be at least ${limits.min} characters long (got ${length}).` };
+    return {
+      field,
+      message:
+        limits.min === 1
+          ? `${label} must not be empty.`
+          : `${label} must be at least ${limits.min} characters long (got ${length}).`,
+    };
   }
   if (length > limits.max) {
     return { field, message: `${label} must be at most ${limits.max} characters long (got ${length}).` };

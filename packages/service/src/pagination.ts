@@ -25,14 +25,18 @@ export const MAX_PAGE_SIZE = 100;
  * Reads `first`/`after` arguments, refusing a size outside 1..100 or a cursor we did not
  * issue with a BAD_USER_INPUT error that names the value.
  */
-export function readPageRequest(args: { first?: number | null; after?: string | null }, defaultFirst: number): PageRequest {
+export function readPageRequest(
+  args: { first?: number | null; after?: string | null },
+  defaultFirst: number,
+): PageRequest {
   const first = args.first ?? defaultFirst;
   if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
     throw new BadUserInputError(`first must be between 1 and ${MAX_PAGE_SIZE}, got ${first}.`, 'first');
   }
   if (args.after === undefined || args.after === null) return { limit: first, after: null };
   const after = decodeCursor(args.after);
-  if (after === null) throw new BadUserInputError(`after is not a valid cursor: "${args.after.slice(0, 100)}".`, 'after');
+  if (after === null)
+    throw new BadUserInputError(`after is not a valid cursor: "${args.after.slice(0, 100)}".`, 'after');
   return { limit: first, after };
 }
 
@@ -50,7 +54,10 @@ export function toConnection<Row>(
   const last = nodes.at(-1);
   return {
     nodes,
-    pageInfo: { hasNextPage: rows.length > limit, endCursor: last === undefined ? null : encodeCursor(positionOf(last)) },
+    pageInfo: {
+      hasNextPage: rows.length > limit,
+      endCursor: last === undefined ? null : encodeCursor(positionOf(last)),
+    },
     countTotal,
   };
 }

@@ -25,7 +25,10 @@ export interface RequestOptions {
 
 /** The called service answered, but with GraphQL errors: a bug or a contract mismatch. */
 export class ServiceCallError extends Error {
-  constructor(service: string, readonly messages: string[]) {
+  constructor(
+    service: string,
+    readonly messages: string[],
+  ) {
     super(`The ${service} service answered with errors: ${messages.join('; ')}`);
     this.name = 'ServiceCallError';
   }
@@ -74,7 +77,10 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
         try {
           const result = await attempt<Data>(body, requestOptions.identity ?? null);
           if (result.errors !== undefined && result.errors.length > 0) {
-            throw new ServiceCallError(options.service, result.errors.map((error) => error.message));
+            throw new ServiceCallError(
+              options.service,
+              result.errors.map((error) => error.message),
+            );
           }
           if (result.data === undefined || result.data === null) {
             throw new ServiceCallError(options.service, ['no data']);

@@ -2,8 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createDb, dropDatabase, ensureDatabase, withDatabase, type Db } from '@agora/db';
 
 /** The PostgreSQL server tests create their databases on. */
-export const TEST_DATABASE_SERVER =
-  process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const TEST_DATABASE_SERVER = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /** A short random tag, so parallel test files never share a database or key. */
 export function uniqueTag(): string {

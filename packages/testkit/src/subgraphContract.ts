@@ -39,7 +39,10 @@ export function keyedTypes(schemaPath: string): string[] {
 }
 
 async function expectedSdl(schemaPath: string): Promise<string> {
-  const result = await execute({ schema: buildSchemaFromFile(schemaPath, {}), document: parse('{ _service { sdl } }') });
+  const result = await execute({
+    schema: buildSchemaFromFile(schemaPath, {}),
+    document: parse('{ _service { sdl } }'),
+  });
   return (result.data as { _service: { sdl: string } })._service.sdl;
 }
 

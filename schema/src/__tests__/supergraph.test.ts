@@ -6,14 +6,42 @@ import { SUPERGRAPH_PATH } from '../subgraphs.js';
 
 /** The public contract from API.md: fields with their argument names, and union members. */
 const CONTRACT_FIELDS: Record<string, string[]> = {
-  Query: ['me', 'products(first, after)', 'product(id)', 'openPetitions(first, after)', 'petition(id)', 'mostSignedPetitions(first)'],
+  Query: [
+    'me',
+    'products(first, after)',
+    'product(id)',
+    'openPetitions(first, after)',
+    'petition(id)',
+    'mostSignedPetitions(first)',
+  ],
   Mutation: [
-    'register(input)', 'login(input)', 'logout', 'addItem(productId, quantity)', 'removeItem(productId)',
-    'checkout(idempotencyKey)', 'cancelOrder(orderId)', 'deposit(amount)', 'createPetition(input)',
-    'updatePetition(id, input)', 'launchPetition(id)', 'closePetition(id)', 'signPetition(petitionId)',
+    'register(input)',
+    'login(input)',
+    'logout',
+    'addItem(productId, quantity)',
+    'removeItem(productId)',
+    'checkout(idempotencyKey)',
+    'cancelOrder(orderId)',
+    'deposit(amount)',
+    'createPetition(input)',
+    'updatePetition(id, input)',
+    'launchPetition(id)',
+    'closePetition(id)',
+    'signPetition(petitionId)',
   ],
   Subscription: ['signatureCountChanged(petitionId)'],
-  User: ['id', 'name', 'email', 'createdAt', 'cart', 'orders(first, after)', 'account', 'invoices(first, after)', 'petitions', 'signedPetitions(first, after)'],
+  User: [
+    'id',
+    'name',
+    'email',
+    'createdAt',
+    'cart',
+    'orders(first, after)',
+    'account',
+    'invoices(first, after)',
+    'petitions',
+    'signedPetitions(first, after)',
+  ],
   AuthPayload: ['token', 'expiresAt', 'user'],
   Product: ['id', 'sku', 'name', 'description', 'price', 'stock', 'inStock'],
   Cart: ['items', 'itemCount', 'total'],
@@ -23,7 +51,18 @@ const CONTRACT_FIELDS: Record<string, string[]> = {
   Account: ['id', 'owner', 'balance', 'entries(first)'],
   Invoice: ['id', 'number', 'order', 'total', 'issuedAt'],
   Payment: ['id', 'amount', 'status', 'createdAt'],
-  Petition: ['id', 'title', 'body', 'status', 'creator', 'createdAt', 'openedAt', 'closedAt', 'signatureCount', 'viewerHasSigned'],
+  Petition: [
+    'id',
+    'title',
+    'body',
+    'status',
+    'creator',
+    'createdAt',
+    'openedAt',
+    'closedAt',
+    'signatureCount',
+    'viewerHasSigned',
+  ],
   Signature: ['petition', 'signedAt', 'signatureCount'],
   SignatureCountUpdate: ['petitionId', 'signatureCount', 'petition'],
   Money: ['amount', 'currency'],
@@ -67,7 +106,14 @@ describe('supergraph', () => {
 
   it.each(Object.entries(CONTRACT_UNIONS))('should offer the public contract members of %s', (unionName, members) => {
     const union = buildApiSchema(supergraphSdl).getType(unionName);
-    expect(isUnionType(union) ? union.getTypes().map((type) => type.name).sort() : []).toEqual([...members].sort());
+    expect(
+      isUnionType(union)
+        ? union
+            .getTypes()
+            .map((type) => type.name)
+            .sort()
+        : [],
+    ).toEqual([...members].sort());
   });
 
   it('should hide internal fields and types from clients', () => {

@@ -2,7 +2,10 @@
 import { createLogger, runService, startSubgraphService } from '@agora/service';
 import { FINANCIAL_MIGRATIONS_DIR, createFinancialSubgraph, loadFinancialConfig } from './subgraph.js';
 
-const logger = createLogger({ service: 'financial', format: process.env['NODE_ENV'] === 'production' ? 'json' : 'text' });
+const logger = createLogger({
+  service: 'financial',
+  format: process.env['NODE_ENV'] === 'production' ? 'json' : 'text',
+});
 
 await runService(
   'financial',

@@ -25,7 +25,13 @@ export function createFinancialSubgraph(deps: FinancialDeps): SubgraphDefinition
   return {
     name: 'financial',
     schema: buildSchemaFromFile(FINANCIAL_SCHEMA_PATH, resolvers),
-    createContext: (viewer) => ({ viewer, accounts, billing, deposits, loaders: createFinancialLoaders(accounts, billing) }),
+    createContext: (viewer) => ({
+      viewer,
+      accounts,
+      billing,
+      deposits,
+      loaders: createFinancialLoaders(accounts, billing),
+    }),
     checkReadiness: async () => {
       await deps.db.query('SELECT 1');
     },

@@ -2,7 +2,10 @@
 import { createLogger, runService, startSubgraphService } from '@agora/service';
 import { INVENTORY_MIGRATIONS_DIR, createInventorySubgraph, loadInventoryConfig } from './subgraph.js';
 
-const logger = createLogger({ service: 'inventory', format: process.env['NODE_ENV'] === 'production' ? 'json' : 'text' });
+const logger = createLogger({
+  service: 'inventory',
+  format: process.env['NODE_ENV'] === 'production' ? 'json' : 'text',
+});
 
 await runService(
   'inventory',

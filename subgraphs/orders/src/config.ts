@@ -17,7 +17,11 @@ export function loadOrdersConfig(env: Env): OrdersConfig {
     service: readServiceConfig(r, ORDERS_DEFAULT_PORT),
     databaseUrl: readDatabaseUrl(r, 'postgres://postgres@127.0.0.1:5432/agora_orders'),
     inventoryUrl:
-      r.url('INVENTORY_URL', ['http:', 'https:'], r.required('INVENTORY_URL', "the inventory subgraph's endpoint, e.g. http://inventory:4002/graphql")) ?? '',
+      r.url(
+        'INVENTORY_URL',
+        ['http:', 'https:'],
+        r.required('INVENTORY_URL', "the inventory subgraph's endpoint, e.g. http://inventory:4002/graphql"),
+      ) ?? '',
     serviceTimeoutMs: r.int('SERVICE_TIMEOUT_MS', { default: 2000, min: 50, max: 60_000 }),
   }));
 }

@@ -3,7 +3,10 @@ import { createAdapters } from '@agora/adapters';
 import { createLogger, requireRedisUrl, runService, startSubgraphService } from '@agora/service';
 import { PETITIONS_MIGRATIONS_DIR, createPetitionsSubgraph, loadPetitionsConfig } from './subgraph.js';
 
-const logger = createLogger({ service: 'petitions', format: process.env['NODE_ENV'] === 'production' ? 'json' : 'text' });
+const logger = createLogger({
+  service: 'petitions',
+  format: process.env['NODE_ENV'] === 'production' ? 'json' : 'text',
+});
 
 await runService(
   'petitions',

@@ -18,7 +18,11 @@ export function loadSignaturesConfig(env: Env): SignaturesConfig {
     service: readServiceConfig(r, SIGNATURES_DEFAULT_PORT),
     databaseUrl: readDatabaseUrl(r, 'postgres://postgres@127.0.0.1:5432/agora_signatures'),
     petitionsUrl:
-      r.url('PETITIONS_URL', ['http:', 'https:'], r.required('PETITIONS_URL', "the petitions subgraph's endpoint, e.g. http://petitions:4005/graphql")) ?? '',
+      r.url(
+        'PETITIONS_URL',
+        ['http:', 'https:'],
+        r.required('PETITIONS_URL', "the petitions subgraph's endpoint, e.g. http://petitions:4005/graphql"),
+      ) ?? '',
     serviceTimeoutMs: r.int('SERVICE_TIMEOUT_MS', { default: 2000, min: 50, max: 60_000 }),
     replicaSyncIntervalMs: r.int('REPLICA_SYNC_INTERVAL_MS', { default: 30_000, min: 100 }),
   }));

@@ -3,7 +3,10 @@ import { createAdapters } from '@agora/adapters';
 import { createLogger, createServiceClient, requireRedisUrl, runService, startSubgraphService } from '@agora/service';
 import { SIGNATURES_MIGRATIONS_DIR, createSignaturesSubgraph, loadSignaturesConfig } from './subgraph.js';
 
-const logger = createLogger({ service: 'signatures', format: process.env['NODE_ENV'] === 'production' ? 'json' : 'text' });
+const logger = createLogger({
+  service: 'signatures',
+  format: process.env['NODE_ENV'] === 'production' ? 'json' : 'text',
+});
 
 await runService(
   'signatures',

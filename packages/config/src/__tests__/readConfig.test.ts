@@ -32,8 +32,8 @@ describe('readConfig', () => {
   });
 
   it('should refuse a gateway secret that is too short', () => {
-    expect(() =>
-      readConfig('users', { GATEWAY_SECRET: 'short' }, (r) => readServiceConfig(r, 4001)),
-    ).toThrow('GATEWAY_SECRET must be at least 16 characters long');
+    expect(() => readConfig('users', { GATEWAY_SECRET: 'short' }, (r) => readServiceConfig(r, 4001))).toThrow(
+      'GATEWAY_SECRET must be at least 16 characters long',
+    );
   });
 });

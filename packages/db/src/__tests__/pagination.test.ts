@@ -6,12 +6,14 @@ describe('cursors', () => {
     expect(decodeCursor(encodeCursor(position))).toEqual(position);
   });
 
-  it.each(['', 'not-base64!', Buffer.from('{"a":1}').toString('base64url'), Buffer.from('[1,2]').toString('base64url')])(
-    'should reject %p as a cursor',
-    (cursor) => {
-      expect(decodeCursor(cursor)).toBeNull();
-    },
-  );
+  it.each([
+    '',
+    'not-base64!',
+    Buffer.from('{"a":1}').toString('base64url'),
+    Buffer.from('[1,2]').toString('base64url'),
+  ])('should reject %p as a cursor', (cursor) => {
+    expect(decodeCursor(cursor)).toBeNull();
+  });
 
   it('should tell uuids from other strings', () => {
     expect(isUuid('c5b1d7f0-0d5e-4a51-9f8e-2d7c0b8a1e11')).toBe(true);

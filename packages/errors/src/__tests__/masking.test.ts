@@ -33,7 +33,10 @@ describe('maskError', () => {
   });
 
   it('should keep a validation error from the request itself when in production', () => {
-    const error = { message: 'Cannot query field "x" on type "Query".', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } };
+    const error = {
+      message: 'Cannot query field "x" on type "Query".',
+      extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+    };
     expect(maskError(error, { production: true })).toEqual(error);
   });
 

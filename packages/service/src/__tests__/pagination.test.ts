@@ -31,7 +31,10 @@ describe('toConnection', () => {
   });
 
   it('should report the end when fewer rows came back', () => {
-    expect(toConnection([1], 2, position, count).pageInfo).toEqual({ hasNextPage: false, endCursor: encodeCursor(position(1)) });
+    expect(toConnection([1], 2, position, count).pageInfo).toEqual({
+      hasNextPage: false,
+      endCursor: encodeCursor(position(1)),
+    });
     expect(toConnection([], 2, position, count).pageInfo).toEqual({ hasNextPage: false, endCursor: null });
   });
 });

@@ -38,7 +38,9 @@ describe('createServiceClient', () => {
     const server = await startServer([ok]);
     try {
       const client = createServiceClient({ service: 'inventory', url: server.url, gatewaySecret: 's'.repeat(20) });
-      expect(await client.request('{ answer }', {}, { identity: { userId: 'u1', sessionId: 's1' } })).toEqual({ answer: 42 });
+      expect(await client.request('{ answer }', {}, { identity: { userId: 'u1', sessionId: 's1' } })).toEqual({
+        answer: 42,
+      });
       expect(server.requests[0]?.headers[INTERNAL_HEADERS.gatewaySecret]).toBe('s'.repeat(20));
       expect(server.requests[0]?.headers[INTERNAL_HEADERS.userId]).toBe('u1');
     } finally {
@@ -60,7 +62,13 @@ describe('createServiceClient', () => {
   it('should give up with SERVICE_UNAVAILABLE after the bounded retries when the service never answers in time', async () => {
     const server = await startServer([silent]);
     try {
-      const client = createServiceClient({ service: 'financial', url: server.url, gatewaySecret: 'x', timeoutMs: 100, retries: 1 });
+      const client = createServiceClient({
+        service: 'financial',
+        url: server.url,
+        gatewaySecret: 'x',
+        timeoutMs: 100,
+        retries: 1,
+      });
       await expect(client.request('{ answer }')).rejects.toMatchObject({
         message: 'The financial service did not answer (timed out); please try again.',
         extensions: { code: 'SERVICE_UNAVAILABLE' },
@@ -75,7 +83,9 @@ describe('createServiceClient', () => {
     const server = await startServer([failing]);
     try {
       const client = createServiceClient({ service: 'financial', url: server.url, gatewaySecret: 'x', retries: 3 });
-      await expect(client.request('mutation { charge }', {}, { retry: false })).rejects.toMatchObject({ extensions: { code: 'SERVICE_UNAVAILABLE' } });
+      await expect(client.request('mutation { charge }', {}, { retry: false })).rejects.toMatchObject({
+        extensions: { code: 'SERVICE_UNAVAILABLE' },
+      });
       expect(server.requests).toHaveLength(1);
     } finally {
       await server.close();

@@ -23,7 +23,10 @@ describe('financial accounts', () => {
   });
 
   async function balanceOf(userId: string) {
-    const row = await financial.database.db.queryOne<{ balance_amount: number }>('SELECT balance_amount FROM accounts WHERE id = $1', [userId]);
+    const row = await financial.database.db.queryOne<{ balance_amount: number }>(
+      'SELECT balance_amount FROM accounts WHERE id = $1',
+      [userId],
+    );
     return row?.balance_amount ?? null;
   }
 
@@ -64,7 +67,9 @@ describe('financial accounts', () => {
   ])('should answer InvalidInput and write nothing when depositing %p', async (amount, message) => {
     const owner = someone();
     const result = await financial.subgraph.request(DEPOSIT, { amount }, owner);
-    expect(dataOf(result)).toEqual({ deposit: { __typename: 'InvalidInput', code: 'INVALID_INPUT', field: 'amount', message } });
+    expect(dataOf(result)).toEqual({
+      deposit: { __typename: 'InvalidInput', code: 'INVALID_INPUT', field: 'amount', message },
+    });
     expect(await balanceOf(owner.userId)).toBeNull();
   });
 
@@ -87,7 +92,11 @@ describe('financial accounts', () => {
     const owner = someone();
     await financial.subgraph.request(DEPOSIT, { amount: 100 }, owner);
     const stranger = someone();
-    const account = await financial.subgraph.request(ACCOUNT, { r: [{ __typename: 'User', id: owner.userId }] }, stranger);
+    const account = await financial.subgraph.request(
+      ACCOUNT,
+      { r: [{ __typename: 'User', id: owner.userId }] },
+      stranger,
+    );
     const invoices = await financial.subgraph.request(
       `query ($r: [_Any!]!) { _entities(representations: $r) { ... on User { invoices { totalCount } } } }`,
       { r: [{ __typename: 'User', id: owner.userId }] },
@@ -106,17 +115,23 @@ describe('financial accounts', () => {
     const owner = someone();
     const orderId = await insertPaidOrder(financial, owner.userId, 990);
     const query = `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Order { invoice { number } payment { status } } } }`;
-    const asStranger = await financial.subgraph.request(query, { r: [{ __typename: 'Order', id: orderId }] }, someone());
+    const asStranger = await financial.subgraph.request(
+      query,
+      { r: [{ __typename: 'Order', id: orderId }] },
+      someone(),
+    );
     const asOwner = await financial.subgraph.request(query, { r: [{ __typename: 'Order', id: orderId }] }, owner);
     expect(dataOf(asStranger)).toEqual({ _entities: [{ invoice: null, payment: null }] });
-    expect(dataOf(asOwner)).toEqual({ _entities: [{ invoice: { number: expect.stringMatching(/^INV-\d{6}$/) }, payment: { status: 'CAPTURED' } }] });
+    expect(dataOf(asOwner)).toEqual({
+      _entities: [{ invoice: { number: expect.stringMatching(/^INV-\d{6}$/) }, payment: { status: 'CAPTURED' } }],
+    });
   });
 
   it('should answer UNAUTHENTICATED when an anonymous caller deposits', async () => {
     expect(errorCodes(await financial.subgraph.request(DEPOSIT, { amount: 100 }))).toEqual(['UNAUTHENTICATED']);
   });
 
-  it("should load invoices and payments of 50 orders with two SQL statements", async () => {
+  it('should load invoices and payments of 50 orders with two SQL statements', async () => {
     const owner = someone();
     const orderIds: string[] = [];
     for (let i = 0; i < 50; i++) orderIds.push(await insertPaidOrder(financial, owner.userId, 100 + i));
@@ -133,15 +148,17 @@ describe('financial accounts', () => {
   it('should list invoices newest first, with consecutive numbers, across pages', async () => {
     const owner = someone();
     for (let i = 0; i < 3; i++) await insertPaidOrder(financial, owner.userId, 100);
-    type Page = { _entities: { invoices: { nodes: { number: string }[]; pageInfo: { endCursor: string }; totalCount: number } }[] };
+    type Page = {
+      _entities: { invoices: { nodes: { number: string }[]; pageInfo: { endCursor: string }; totalCount: number } }[];
+    };
     const query = `query ($r: [_Any!]!, $after: String) {
       _entities(representations: $r) { ... on User { invoices(first: 2, after: $after) { nodes { number } pageInfo { endCursor } totalCount } } }
     }`;
     const r = [{ __typename: 'User', id: owner.userId }];
 
     const first = dataOf(await financial.subgraph.request<Page>(query, { r }, owner))._entities[0]!.invoices;
-    const second = dataOf(await financial.subgraph.request<Page>(query, { r, after: first.pageInfo.endCursor }, owner))._entities[0]!
-      .invoices;
+    const second = dataOf(await financial.subgraph.request<Page>(query, { r, after: first.pageInfo.endCursor }, owner))
+      ._entities[0]!.invoices;
 
     const numbers = [...first.nodes, ...second.nodes].map((node) => Number(node.number.slice(4)));
     expect(first.totalCount).toBe(3);

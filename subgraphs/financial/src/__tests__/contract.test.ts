@@ -12,7 +12,9 @@ describeSubgraphContract('financial', async () => {
   financial = await startFinancial();
   const owner = someone();
   const orderId = await insertPaidOrder(financial, owner.userId, 4200);
-  const invoice = await financial.database.db.queryOne<{ id: string }>('SELECT id FROM invoices WHERE order_id = $1', [orderId]);
+  const invoice = await financial.database.db.queryOne<{ id: string }>('SELECT id FROM invoices WHERE order_id = $1', [
+    orderId,
+  ]);
   return {
     schemaPath: FINANCIAL_SCHEMA_PATH,
     subgraph: financial.subgraph,
@@ -26,7 +28,11 @@ describeSubgraphContract('financial', async () => {
       {
         representation: { __typename: 'Order', id: orderId },
         selection: 'id invoice { number } payment { status amount { amount } }',
-        expected: { id: orderId, invoice: { number: 'INV-000001' }, payment: { status: 'CAPTURED', amount: { amount: 4200 } } },
+        expected: {
+          id: orderId,
+          invoice: { number: 'INV-000001' },
+          payment: { status: 'CAPTURED', amount: { amount: 4200 } },
+        },
       },
       {
         representation: { __typename: 'Account', id: owner.userId },

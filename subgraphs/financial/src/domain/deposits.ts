@@ -6,7 +6,8 @@ export const MAX_DEPOSIT = 100_000_000;
 /** The most an account may hold: 10,000,000.00, well inside a 32-bit GraphQL Int. */
 export const MAX_BALANCE = 1_000_000_000;
 
-export type DepositOutcome = { kind: 'deposited'; account: AccountRecord } | { kind: 'invalidInput'; problem: InputProblem };
+export type DepositOutcome =
+  { kind: 'deposited'; account: AccountRecord } | { kind: 'invalidInput'; problem: InputProblem };
 
 /** Topping up one's own account. */
 export function createDeposits(accounts: AccountStore) {
@@ -15,14 +16,20 @@ export function createDeposits(accounts: AccountStore) {
       if (!Number.isInteger(amount) || amount < 1 || amount > MAX_DEPOSIT) {
         return {
           kind: 'invalidInput',
-          problem: { field: 'amount', message: `Deposit must be between 1 and ${MAX_DEPOSIT} minor units, got ${amount}.` },
+          problem: {
+            field: 'amount',
+            message: `Deposit must be between 1 and ${MAX_DEPOSIT} minor units, got ${amount}.`,
+          },
         };
       }
       const account = await accounts.deposit(userId, amount, MAX_BALANCE);
       if (account === null) {
         return {
           kind: 'invalidInput',
-          problem: { field: 'amount', message: `An account may hold at most ${MAX_BALANCE} minor units; this deposit would exceed it.` },
+          problem: {
+            field: 'amount',
+            message: `An account may hold at most ${MAX_BALANCE} minor units; this deposit would exceed it.`,
+          },
         };
       }
       return { kind: 'deposited', account };

@@ -31,11 +31,15 @@ const INVOICE_COLUMNS = `id, number::int AS number, order_id AS "orderId", accou
 export function createBillingStore(db: Db) {
   return {
     findPaymentsByOrderIds(orderIds: readonly string[]) {
-      return db.query<PaymentRecord>(`SELECT ${PAYMENT_COLUMNS} FROM payments WHERE order_id = ANY($1::uuid[])`, [orderIds]);
+      return db.query<PaymentRecord>(`SELECT ${PAYMENT_COLUMNS} FROM payments WHERE order_id = ANY($1::uuid[])`, [
+        orderIds,
+      ]);
     },
 
     findInvoicesByOrderIds(orderIds: readonly string[]) {
-      return db.query<InvoiceRecord>(`SELECT ${INVOICE_COLUMNS} FROM invoices WHERE order_id = ANY($1::uuid[])`, [orderIds]);
+      return db.query<InvoiceRecord>(`SELECT ${INVOICE_COLUMNS} FROM invoices WHERE order_id = ANY($1::uuid[])`, [
+        orderIds,
+      ]);
     },
 
     findInvoicesByIds(ids: readonly string[]) {
@@ -60,9 +64,10 @@ export function createBillingStore(db: Db) {
     },
 
     async countInvoicesOfAccount(accountId: string) {
-      const row = await db.queryOne<{ count: number }>('SELECT count(*)::int AS count FROM invoices WHERE account_id = $1', [
-        accountId,
-      ]);
+      const row = await db.queryOne<{ count: number }>(
+        'SELECT count(*)::int AS count FROM invoices WHERE account_id = $1',
+        [accountId],
+      );
       return row?.count ?? 0;
     },
   };

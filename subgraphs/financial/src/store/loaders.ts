@@ -7,8 +7,14 @@ export function createFinancialLoaders(accounts: AccountStore, billing: BillingS
   return {
     accountById: createByIdLoader((ids) => accounts.findAccountsByIds(ids)),
     invoiceById: createByIdLoader((ids) => billing.findInvoicesByIds(ids)),
-    invoiceByOrderId: createByKeyLoader((ids) => billing.findInvoicesByOrderIds(ids), (invoice) => invoice.orderId),
-    paymentByOrderId: createByKeyLoader((ids) => billing.findPaymentsByOrderIds(ids), (payment) => payment.orderId),
+    invoiceByOrderId: createByKeyLoader(
+      (ids) => billing.findInvoicesByOrderIds(ids),
+      (invoice) => invoice.orderId,
+    ),
+    paymentByOrderId: createByKeyLoader(
+      (ids) => billing.findPaymentsByOrderIds(ids),
+      (payment) => payment.orderId,
+    ),
   };
 }
 

@@ -15,9 +15,10 @@ export async function startInventory() {
     /** Adds products and returns their ids in the order given. */
     async addProducts(products: NewProduct[]) {
       await store.insertProducts(products);
-      const rows = await database.db.query<{ id: string; sku: string }>('SELECT id, sku FROM products WHERE sku = ANY($1)', [
-        products.map((p) => p.sku),
-      ]);
+      const rows = await database.db.query<{ id: string; sku: string }>(
+        'SELECT id, sku FROM products WHERE sku = ANY($1)',
+        [products.map((p) => p.sku)],
+      );
       return products.map((p) => rows.find((row) => row.sku === p.sku)?.id as string);
     },
     async stop() {
@@ -30,5 +31,13 @@ export async function startInventory() {
 export type InventoryHarness = Awaited<ReturnType<typeof startInventory>>;
 
 export function product(sku: string, overrides: Partial<NewProduct> = {}): NewProduct {
-  return { sku, name: `Product ${sku}`, description: `About ${sku}`, priceAmount: 1000, currency: 'EUR', stock: 10, ...overrides };
+  return {
+    sku,
+    name: `Product ${sku}`,
+    description: `About ${sku}`,
+    priceAmount: 1000,
+    currency: 'EUR',
+    stock: 10,
+    ...overrides,
+  };
 }

@@ -2,7 +2,11 @@ import { dataOf, errorCodes } from '@agora/testkit';
 import { product, startInventory, type InventoryHarness } from './inventoryHarness.js';
 
 interface ProductsPage {
-  products: { nodes: { sku: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null }; totalCount: number };
+  products: {
+    nodes: { sku: string }[];
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+    totalCount: number;
+  };
 }
 
 const PRODUCTS = `query ($first: Int, $after: String) {
@@ -46,7 +50,13 @@ describe('inventory products', () => {
       { id: ids[4] },
     );
     expect(dataOf(result)).toEqual({
-      product: { sku: 'SKU-004', name: 'Product SKU-004', price: { amount: 1000, currency: 'EUR' }, stock: 1, inStock: true },
+      product: {
+        sku: 'SKU-004',
+        name: 'Product SKU-004',
+        price: { amount: 1000, currency: 'EUR' },
+        stock: 1,
+        inStock: true,
+      },
     });
   });
 

@@ -79,7 +79,9 @@ describe('orders cart', () => {
   ])('should answer InvalidInput and write nothing when given %s', async (_case, quantity, message) => {
     const buyer = someone();
     const result = await orders.subgraph.request(ADD_ITEM, { productId: mug.id, quantity }, buyer);
-    expect(dataOf(result)).toEqual({ addItem: { __typename: 'InvalidInput', code: 'INVALID_INPUT', field: 'quantity', message } });
+    expect(dataOf(result)).toEqual({
+      addItem: { __typename: 'InvalidInput', code: 'INVALID_INPUT', field: 'quantity', message },
+    });
     expect(await cartRows(buyer.userId)).toEqual([]);
   });
 
@@ -134,14 +136,20 @@ describe('orders cart', () => {
 
     const result = await orders.subgraph.request(CART, { r: [{ __typename: 'User', id: buyer.userId }] }, buyer);
 
-    expect(dataOf(result)).toEqual({ _entities: [{ cart: { itemCount: 3, total: { amount: 5900 }, items: [{ quantity: 2 }, { quantity: 1 }] } }] });
+    expect(dataOf(result)).toEqual({
+      _entities: [{ cart: { itemCount: 3, total: { amount: 5900 }, items: [{ quantity: 2 }, { quantity: 1 }] } }],
+    });
     expect(orders.inventory.calls).toBe(1);
     expect(orders.database.queryCount()).toBe(1);
   });
 
   it('should answer NOT_IMPLEMENTED for checkout and cancelOrder until they ship', async () => {
     const buyer = someone();
-    const checkout = await orders.subgraph.request(`mutation { checkout(idempotencyKey: "k1") { __typename } }`, {}, buyer);
+    const checkout = await orders.subgraph.request(
+      `mutation { checkout(idempotencyKey: "k1") { __typename } }`,
+      {},
+      buyer,
+    );
     const cancel = await orders.subgraph.request(
       `mutation { cancelOrder(orderId: "0b5d3c1e-0000-4000-8000-000000000000") { __typename } }`,
       {},

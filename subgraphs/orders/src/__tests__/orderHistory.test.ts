@@ -40,12 +40,23 @@ describe('orders history', () => {
     const sameInstant = new Date('2026-01-01T10:00:00.123Z');
     const ids: string[] = [];
     for (let i = 0; i < 7; i++) {
-      ids.push(await insertOrder(orders, buyer.userId, [{ productId: mug.id, quantity: 1, unitPriceAmount: 100 }], i < 4 ? sameInstant : new Date(Date.UTC(2026, 0, 2, 0, 0, i))));
+      ids.push(
+        await insertOrder(
+          orders,
+          buyer.userId,
+          [{ productId: mug.id, quantity: 1, unitPriceAmount: 100 }],
+          i < 4 ? sameInstant : new Date(Date.UTC(2026, 0, 2, 0, 0, i)),
+        ),
+      );
     }
     const seen: string[] = [];
     let after: string | null = null;
     for (;;) {
-      const result = await orders.subgraph.request<OrdersPage>(ORDERS, { r: [{ __typename: 'User', id: buyer.userId }], first: 3, after }, buyer);
+      const result = await orders.subgraph.request<OrdersPage>(
+        ORDERS,
+        { r: [{ __typename: 'User', id: buyer.userId }], first: 3, after },
+        buyer,
+      );
       const page: OrdersPage['_entities'][number]['orders'] = dataOf(result)._entities[0]!.orders;
       expect(page.totalCount).toBe(7);
       seen.push(...page.nodes.map((node) => node.id));
@@ -60,13 +71,24 @@ describe('orders history', () => {
   it('should show an order with its lines priced as paid', async () => {
     const buyer = someone();
     const id = await insertOrder(orders, buyer.userId, [{ productId: mug.id, quantity: 3, unitPriceAmount: 999 }]);
-    const result = await orders.subgraph.request<OrdersPage>(ORDERS, { r: [{ __typename: 'User', id: buyer.userId }] }, buyer);
+    const result = await orders.subgraph.request<OrdersPage>(
+      ORDERS,
+      { r: [{ __typename: 'User', id: buyer.userId }] },
+      buyer,
+    );
     expect(dataOf(result)._entities[0]!.orders.nodes).toEqual([
       {
         id,
         status: 'PAID',
         total: { amount: 2997 },
-        lines: [{ product: { id: mug.id }, quantity: 3, unitPrice: { amount: 999, currency: 'EUR' }, lineTotal: { amount: 2997 } }],
+        lines: [
+          {
+            product: { id: mug.id },
+            quantity: 3,
+            unitPrice: { amount: 999, currency: 'EUR' },
+            lineTotal: { amount: 2997 },
+          },
+        ],
         buyer: { id: buyer.userId },
       },
     ]);
@@ -95,7 +117,11 @@ describe('orders history', () => {
       await insertOrder(orders, buyer.userId, [{ productId: mug.id, quantity: 1, unitPriceAmount: 100 + i }]);
     }
     orders.database.resetQueryCount();
-    const result = await orders.subgraph.request<OrdersPage>(ORDERS, { r: [{ __typename: 'User', id: buyer.userId }], first: 50 }, buyer);
+    const result = await orders.subgraph.request<OrdersPage>(
+      ORDERS,
+      { r: [{ __typename: 'User', id: buyer.userId }], first: 50 },
+      buyer,
+    );
     expect(dataOf(result)._entities[0]!.orders.nodes).toHaveLength(50);
     // The page, its lines, and the total count.
     expect(orders.database.queryCount()).toBe(3);

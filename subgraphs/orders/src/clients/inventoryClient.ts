@@ -14,7 +14,15 @@ export interface ProductInfo {
 const PRODUCTS_QUERY = /* GraphQL */ `
   query OrdersProductInfo($representations: [_Any!]!) {
     _entities(representations: $representations) {
-      ... on Product { id name stock price { amount currency } }
+      ... on Product {
+        id
+        name
+        stock
+        price {
+          amount
+          currency
+        }
+      }
     }
   }
 `;

@@ -1,8 +1,4 @@
-import type {
-  OrderConnectionResolvers,
-  OrderLineResolvers,
-  OrderResolvers,
-} from '../__generated__/resolvers.js';
+import type { OrderConnectionResolvers, OrderLineResolvers, OrderResolvers } from '../__generated__/resolvers.js';
 
 export const Order: OrderResolvers = {
   /** Only the buyer sees an order; to anyone else it does not exist. */

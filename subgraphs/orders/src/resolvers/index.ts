@@ -5,4 +5,13 @@ import { Mutation } from './Mutation.js';
 import { Order, OrderConnection, OrderLine } from './Order.js';
 import { User } from './User.js';
 
-export const resolvers: Resolvers = { DateTime: DateTimeScalar, Mutation, User, Cart, CartItem, Order, OrderLine, OrderConnection };
+export const resolvers: Resolvers = {
+  DateTime: DateTimeScalar,
+  Mutation,
+  User,
+  Cart,
+  CartItem,
+  Order,
+  OrderLine,
+  OrderConnection,
+};

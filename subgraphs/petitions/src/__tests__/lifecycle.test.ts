@@ -15,7 +15,10 @@ describe('petitions lifecycle', () => {
   });
 
   async function rowOf(id: string) {
-    return petitions.database.db.queryOne<{ title: string; status: string }>('SELECT title, status FROM petitions WHERE id = $1', [id]);
+    return petitions.database.db.queryOne<{ title: string; status: string }>(
+      'SELECT title, status FROM petitions WHERE id = $1',
+      [id],
+    );
   }
 
   async function countPetitions() {
@@ -33,10 +36,21 @@ describe('petitions lifecycle', () => {
     ['an empty title', '   ', 'Body', 'title', 'Title must not be empty.'],
     ['an oversized title', 't'.repeat(151), 'Body', 'title', 'Title must be at most 150 characters long (got 151).'],
     ['an empty body', 'Title', '', 'body', 'Body must not be empty.'],
-    ['an oversized body', 'Title', 'b'.repeat(10_001), 'body', 'Body must be at most 10000 characters long (got 10001).'],
+    [
+      'an oversized body',
+      'Title',
+      'b'.repeat(10_001),
+      'body',
+      'Body must be at most 10000 characters long (got 10001).',
+    ],
   ])('should answer InvalidInput and write nothing when given %s', async (_case, title, body, field, message) => {
     const before = await countPetitions();
-    expect(await act.create(someone(), title, body)).toEqual({ __typename: 'InvalidInput', code: 'INVALID_INPUT', field, message });
+    expect(await act.create(someone(), title, body)).toEqual({
+      __typename: 'InvalidInput',
+      code: 'INVALID_INPUT',
+      field,
+      message,
+    });
     expect(await countPetitions()).toBe(before);
   });
 
@@ -44,7 +58,9 @@ describe('petitions lifecycle', () => {
     const creator = someone();
     const { id } = await act.create(creator);
     const query = `query ($id: ID!) { petition(id: $id) { id status } }`;
-    expect(dataOf(await petitions.subgraph.request(query, { id }, creator))).toEqual({ petition: { id, status: 'CREATED' } });
+    expect(dataOf(await petitions.subgraph.request(query, { id }, creator))).toEqual({
+      petition: { id, status: 'CREATED' },
+    });
     expect(dataOf(await petitions.subgraph.request(query, { id }, someone()))).toEqual({ petition: null });
     expect(dataOf(await petitions.subgraph.request(query, { id }))).toEqual({ petition: null });
   });
@@ -52,8 +68,14 @@ describe('petitions lifecycle', () => {
   it('should let the creator edit a draft, and hide the draft from anyone else trying', async () => {
     const creator = someone();
     const { id } = await act.create(creator);
-    expect(await act.update(creator, id as string, 'Plant even more trees')).toMatchObject({ __typename: 'Petition', id });
-    expect(await act.update(someone(), id as string, 'Hijacked')).toMatchObject({ __typename: 'PetitionNotFound', code: 'PETITION_NOT_FOUND' });
+    expect(await act.update(creator, id as string, 'Plant even more trees')).toMatchObject({
+      __typename: 'Petition',
+      id,
+    });
+    expect(await act.update(someone(), id as string, 'Hijacked')).toMatchObject({
+      __typename: 'PetitionNotFound',
+      code: 'PETITION_NOT_FOUND',
+    });
     expect(await act.update(creator, id as string, '')).toMatchObject({ __typename: 'InvalidInput', field: 'title' });
     expect(await rowOf(id as string)).toEqual({ title: 'Plant even more trees', status: 'CREATED' });
   });
@@ -67,14 +89,22 @@ describe('petitions lifecycle', () => {
     const closed = await act.close(creator, id as string);
     const closing = (await petitions.events.next()) as { sequence: number };
 
-    expect(launched).toMatchObject({ __typename: 'Petition', status: 'OPEN', openedAt: expect.any(String), closedAt: null });
+    expect(launched).toMatchObject({
+      __typename: 'Petition',
+      status: 'OPEN',
+      openedAt: expect.any(String),
+      closedAt: null,
+    });
     expect(closed).toMatchObject({ __typename: 'Petition', status: 'CLOSED', closedAt: expect.any(String) });
     expect(opened).toEqual({ sequence: expect.any(Number), petitionId: id, status: 'OPEN' });
     expect(closing).toEqual({ sequence: opened.sequence + 1, petitionId: id, status: 'CLOSED' });
     const log = dataOf(
-      await petitions.subgraph.request<{ petitionEvents: unknown[] }>(`query ($after: Int!) { petitionEvents(after: $after, first: 10) { sequence petitionId status } }`, {
-        after: opened.sequence - 1,
-      }),
+      await petitions.subgraph.request<{ petitionEvents: unknown[] }>(
+        `query ($after: Int!) { petitionEvents(after: $after, first: 10) { sequence petitionId status } }`,
+        {
+          after: opened.sequence - 1,
+        },
+      ),
     );
     expect(log.petitionEvents).toEqual([opened, closing]);
   });
@@ -84,22 +114,25 @@ describe('petitions lifecycle', () => {
     ['launch an open petition', 'launch', 'launch', 'OPEN', 'Only a draft can be launched; this petition is OPEN.'],
     ['close a draft', 'none', 'close', 'CREATED', 'Only an open petition can be closed; this petition is CREATED.'],
     ['launch a closed petition', 'close', 'launch', 'CLOSED', 'Only a draft can be launched; this petition is CLOSED.'],
-  ])('should answer InvalidTransition and change nothing when asked to %s', async (_case, setUp, attempt, status, message) => {
-    const creator = someone();
-    const { id } = await act.create(creator);
-    if (setUp !== 'none') await act.launch(creator, id as string);
-    if (setUp === 'close') await act.close(creator, id as string);
+  ])(
+    'should answer InvalidTransition and change nothing when asked to %s',
+    async (_case, setUp, attempt, status, message) => {
+      const creator = someone();
+      const { id } = await act.create(creator);
+      if (setUp !== 'none') await act.launch(creator, id as string);
+      if (setUp === 'close') await act.close(creator, id as string);
 
-    const result =
-      attempt === 'update'
-        ? await act.update(creator, id as string, 'New title')
-        : attempt === 'launch'
-          ? await act.launch(creator, id as string)
-          : await act.close(creator, id as string);
+      const result =
+        attempt === 'update'
+          ? await act.update(creator, id as string, 'New title')
+          : attempt === 'launch'
+            ? await act.launch(creator, id as string)
+            : await act.close(creator, id as string);
 
-    expect(result).toEqual({ __typename: 'InvalidTransition', code: 'INVALID_TRANSITION', message, status });
-    expect((await rowOf(id as string))?.status).toBe(status);
-  });
+      expect(result).toEqual({ __typename: 'InvalidTransition', code: 'INVALID_TRANSITION', message, status });
+      expect((await rowOf(id as string))?.status).toBe(status);
+    },
+  );
 
   it('should answer NotPetitionCreator when someone else closes an open petition', async () => {
     const creator = someone();
@@ -123,12 +156,20 @@ describe('petitions lifecycle', () => {
     expect(events).toEqual([{ status: 'OPEN' }]);
   });
 
-  it.each(['00000000-0000-4000-8000-000000000000', 'nope'])('should answer PetitionNotFound when launching %p', async (id) => {
-    expect(await act.launch(someone(), id)).toMatchObject({ __typename: 'PetitionNotFound', message: `No petition has the id "${id}".` });
-  });
+  it.each(['00000000-0000-4000-8000-000000000000', 'nope'])(
+    'should answer PetitionNotFound when launching %p',
+    async (id) => {
+      expect(await act.launch(someone(), id)).toMatchObject({
+        __typename: 'PetitionNotFound',
+        message: `No petition has the id "${id}".`,
+      });
+    },
+  );
 
   it('should answer UNAUTHENTICATED when an anonymous caller drafts', async () => {
-    const result = await petitions.subgraph.request(`mutation { createPetition(input: { title: "t", body: "b" }) { __typename } }`);
+    const result = await petitions.subgraph.request(
+      `mutation { createPetition(input: { title: "t", body: "b" }) { __typename } }`,
+    );
     expect(errorCodes(result)).toEqual(['UNAUTHENTICATED']);
   });
 
@@ -139,8 +180,12 @@ describe('petitions lifecycle', () => {
     await act.launch(creator, open.id as string);
     const query = `query ($r: [_Any!]!) { _entities(representations: $r) { ... on User { petitions { title } } } }`;
     const r = [{ __typename: 'User', id: creator.userId }];
-    expect(dataOf(await petitions.subgraph.request(query, { r }, creator))).toEqual({ _entities: [{ petitions: [{ title: 'Open' }, { title: 'Draft' }] }] });
-    expect(dataOf(await petitions.subgraph.request(query, { r }, someone()))).toEqual({ _entities: [{ petitions: [{ title: 'Open' }] }] });
+    expect(dataOf(await petitions.subgraph.request(query, { r }, creator))).toEqual({
+      _entities: [{ petitions: [{ title: 'Open' }, { title: 'Draft' }] }],
+    });
+    expect(dataOf(await petitions.subgraph.request(query, { r }, someone()))).toEqual({
+      _entities: [{ petitions: [{ title: 'Open' }] }],
+    });
     expect(draft.__typename).toBe('Petition');
   });
 });

@@ -38,7 +38,9 @@ describe('petitions open list', () => {
 
   it('should list open petitions newest launched first, anonymously, across pages', async () => {
     const first = dataOf(await petitions.subgraph.request<OpenPage>(OPEN, { first: 50 }));
-    const second = dataOf(await petitions.subgraph.request<OpenPage>(OPEN, { first: 50, after: first.openPetitions.pageInfo.endCursor }));
+    const second = dataOf(
+      await petitions.subgraph.request<OpenPage>(OPEN, { first: 50, after: first.openPetitions.pageInfo.endCursor }),
+    );
 
     expect(first.openPetitions.totalCount).toBe(55);
     expect(first.openPetitions.pageInfo.hasNextPage).toBe(true);
@@ -59,7 +61,9 @@ describe('petitions open list', () => {
 
   it('should read a page of 50 with its creators in one SQL statement', async () => {
     petitions.database.resetQueryCount();
-    await petitions.subgraph.request(`{ openPetitions(first: 50) { nodes { id title status creator { id } openedAt } } }`);
+    await petitions.subgraph.request(
+      `{ openPetitions(first: 50) { nodes { id title status creator { id } openedAt } } }`,
+    );
     expect(petitions.database.queryCount()).toBe(1);
   });
 

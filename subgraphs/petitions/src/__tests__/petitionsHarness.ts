@@ -61,11 +61,20 @@ export function petitionActions(harness: PetitionsHarness) {
   }
   return {
     create: (caller: Caller, title = 'Plant more trees', body = 'In every street of the city.') =>
-      run(`mutation ($input: PetitionInput!) { createPetition(input: $input) { ${PETITION_RESULT} } }`, { input: { title, body } }, caller),
+      run(
+        `mutation ($input: PetitionInput!) { createPetition(input: $input) { ${PETITION_RESULT} } }`,
+        { input: { title, body } },
+        caller,
+      ),
     update: (caller: Caller, id: string, title: string, body = 'A better body.') =>
-      run(`mutation ($id: ID!, $input: PetitionInput!) { updatePetition(id: $id, input: $input) { ${PETITION_RESULT} } }`, { id, input: { title, body } }, caller),
+      run(
+        `mutation ($id: ID!, $input: PetitionInput!) { updatePetition(id: $id, input: $input) { ${PETITION_RESULT} } }`,
+        { id, input: { title, body } },
+        caller,
+      ),
     launch: (caller: Caller, id: string) =>
       run(`mutation ($id: ID!) { launchPetition(id: $id) { ${PETITION_RESULT} } }`, { id }, caller),
-    close: (caller: Caller, id: string) => run(`mutation ($id: ID!) { closePetition(id: $id) { ${PETITION_RESULT} } }`, { id }, caller),
+    close: (caller: Caller, id: string) =>
+      run(`mutation ($id: ID!) { closePetition(id: $id) { ${PETITION_RESULT} } }`, { id }, caller),
   };
 }

@@ -23,7 +23,8 @@ export const BODY_LIMITS = { min: 1, max: 10_000 };
 
 export function checkPetitionText(input: PetitionText): InputProblem | null {
   return (
-    checkTextLength('title', 'Title', input.title, TITLE_LIMITS) ?? checkTextLength('body', 'Body', input.body, BODY_LIMITS)
+    checkTextLength('title', 'Title', input.title, TITLE_LIMITS) ??
+    checkTextLength('body', 'Body', input.body, BODY_LIMITS)
   );
 }
 
@@ -48,14 +49,21 @@ export function createPetitions(deps: PetitionDeps) {
     petitionId: string,
     kind: PetitionChange,
     inputProblem: InputProblem | null,
-    apply: (tx: PetitionTx, petition: PetitionRecord) => Promise<{ petition: PetitionRecord; event?: PetitionLifecycleEvent }>,
+    apply: (
+      tx: PetitionTx,
+      petition: PetitionRecord,
+    ) => Promise<{ petition: PetitionRecord; event?: PetitionLifecycleEvent }>,
   ): Promise<PetitionOutcome> {
     if (!isUuid(petitionId)) return { kind: 'notFound', petitionId };
     const result = await deps.store.changePetition(petitionId, async (petition, tx) => {
       if (petition === null || !isVisibleTo(petition, creatorId)) return { kind: 'notFound' as const, petitionId };
       if (petition.creatorId !== creatorId) return { kind: 'notCreator' as const };
       if (nextStatus(petition.status, kind) === null) {
-        return { kind: 'invalidTransition' as const, status: petition.status, message: describeRefusal(petition.status, kind) };
+        return {
+          kind: 'invalidTransition' as const,
+          status: petition.status,
+          message: describeRefusal(petition.status, kind),
+        };
       }
       if (inputProblem !== null) return { kind: 'invalidInput' as const, problem: inputProblem };
       return { kind: 'changed' as const, ...(await apply(tx, petition)) };

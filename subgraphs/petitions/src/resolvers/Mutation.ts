@@ -26,9 +26,18 @@ function toPetitionResult(outcome: PetitionOutcome): ResolversTypes['PetitionRes
         petitionId: outcome.petitionId,
       };
     case 'notCreator':
-      return { __typename: 'NotPetitionCreator', code: 'NOT_PETITION_CREATOR', message: 'Only the creator of this petition may change it.' };
+      return {
+        __typename: 'NotPetitionCreator',
+        code: 'NOT_PETITION_CREATOR',
+        message: 'Only the creator of this petition may change it.',
+      };
     case 'invalidTransition':
-      return { __typename: 'InvalidTransition', code: 'INVALID_TRANSITION', message: outcome.message, status: outcome.status };
+      return {
+        __typename: 'InvalidTransition',
+        code: 'INVALID_TRANSITION',
+        message: outcome.message,
+        status: outcome.status,
+      };
     case 'invalidInput':
       return invalidInput(outcome.problem.field, outcome.problem.message);
     default:

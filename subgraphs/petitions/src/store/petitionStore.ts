@@ -64,7 +64,9 @@ export function createPetitionStore(db: Db) {
     },
 
     async countOpenPetitions() {
-      const row = await db.queryOne<{ count: number }>(`SELECT count(*)::int AS count FROM petitions WHERE status = 'OPEN'`);
+      const row = await db.queryOne<{ count: number }>(
+        `SELECT count(*)::int AS count FROM petitions WHERE status = 'OPEN'`,
+      );
       return row?.count ?? 0;
     },
 

@@ -18,7 +18,8 @@ export function createFakePetitionsLog() {
     client: {
       async request<Data>(_query: string, variables: Record<string, unknown> = {}): Promise<Data> {
         log.reads++;
-        if (log.down) throw new ServiceUnavailableError('The petitions service did not answer (unreachable); please try again.');
+        if (log.down)
+          throw new ServiceUnavailableError('The petitions service did not answer (unreachable); please try again.');
         const after = variables['after'] as number;
         const first = variables['first'] as number;
         return { petitionEvents: log.events.filter((event) => event.sequence > after).slice(0, first) } as Data;
@@ -63,7 +64,10 @@ export async function startSignatures() {
       await pubsub.publish(TOPICS.petitionLifecycle, petitionsLog.append(petitionId, 'CLOSED'));
     },
     async replicaStatus(petitionId: string) {
-      const row = await database.db.queryOne<{ status: string }>('SELECT status FROM petition_replicas WHERE petition_id = $1', [petitionId]);
+      const row = await database.db.queryOne<{ status: string }>(
+        'SELECT status FROM petition_replicas WHERE petition_id = $1',
+        [petitionId],
+      );
       return row?.status ?? null;
     },
     async stop() {

@@ -23,8 +23,14 @@ describe('signatures signing', () => {
   }
 
   async function storedCount(petitionId: string) {
-    const rows = await signatures.database.db.query<{ n: number }>('SELECT count(*)::int AS n FROM signatures WHERE petition_id = $1', [petitionId]);
-    const counter = await signatures.database.db.queryOne<{ count: number }>('SELECT count FROM signature_counts WHERE petition_id = $1', [petitionId]);
+    const rows = await signatures.database.db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM signatures WHERE petition_id = $1',
+      [petitionId],
+    );
+    const counter = await signatures.database.db.queryOne<{ count: number }>(
+      'SELECT count FROM signature_counts WHERE petition_id = $1',
+      [petitionId],
+    );
     return { rows: rows[0]?.n, counter: counter?.count ?? 0 };
   }
 
@@ -55,7 +61,12 @@ describe('signatures signing', () => {
     const results = await Promise.all(users.flatMap((user) => Array.from({ length: 5 }, () => sign(id, user))));
     expect(results.filter((result) => result.__typename === 'Signature')).toHaveLength(10);
     expect(results.filter((result) => result.__typename === 'AlreadySigned')).toHaveLength(40);
-    expect(results.map((result) => result.signatureCount).filter(Boolean).sort((a, b) => a! - b!)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(
+      results
+        .map((result) => result.signatureCount)
+        .filter(Boolean)
+        .sort((a, b) => a! - b!),
+    ).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect(await storedCount(id)).toEqual({ rows: 10, counter: 10 });
   });
 
@@ -86,14 +97,17 @@ describe('signatures signing', () => {
     expect(await storedCount(id)).toEqual({ rows: 0, counter: 0 });
   });
 
-  it.each([randomUUID(), 'not-an-id'])('should answer PetitionNotFound when no petition %p was ever launched', async (id) => {
-    expect(await sign(id)).toEqual({
-      __typename: 'PetitionNotFound',
-      code: 'PETITION_NOT_FOUND',
-      message: `No petition has the id "${id}".`,
-      petitionId: id,
-    });
-  });
+  it.each([randomUUID(), 'not-an-id'])(
+    'should answer PetitionNotFound when no petition %p was ever launched',
+    async (id) => {
+      expect(await sign(id)).toEqual({
+        __typename: 'PetitionNotFound',
+        code: 'PETITION_NOT_FOUND',
+        message: `No petition has the id "${id}".`,
+        petitionId: id,
+      });
+    },
+  );
 
   it('should keep signing open petitions while the petitions service is down', async () => {
     const id = await signatures.launch();
@@ -138,13 +152,13 @@ describe('signatures read side', () => {
 
   it('should tell counts and whether the caller signed, for 50 petitions in two SQL statements', async () => {
     signatures.database.resetQueryCount();
-    const result = await signatures.subgraph.request<{ _entities: { signatureCount: number; viewerHasSigned: boolean }[] }>(
-      PETITIONS,
-      { r: petitionIds.map((id) => ({ __typename: 'Petition', id })) },
-      signer,
-    );
+    const result = await signatures.subgraph.request<{
+      _entities: { signatureCount: number; viewerHasSigned: boolean }[];
+    }>(PETITIONS, { r: petitionIds.map((id) => ({ __typename: 'Petition', id })) }, signer);
     const entities = dataOf(result)._entities;
-    expect(entities.slice(0, 4).map(({ signatureCount, viewerHasSigned }) => [signatureCount, viewerHasSigned])).toEqual([
+    expect(
+      entities.slice(0, 4).map(({ signatureCount, viewerHasSigned }) => [signatureCount, viewerHasSigned]),
+    ).toEqual([
       [1, true],
       [1, true],
       [1, true],
@@ -163,9 +177,13 @@ describe('signatures read side', () => {
   it("should list the caller's signed petitions, and refuse anyone else's", async () => {
     const query = `query ($r: [_Any!]!) { _entities(representations: $r) { ... on User { signedPetitions { totalCount nodes { id } } } } }`;
     const r = [{ __typename: 'User', id: signer.userId }];
-    const own = await signatures.subgraph.request<{ _entities: { signedPetitions: { totalCount: number; nodes: { id: string }[] } }[] }>(query, { r }, signer);
+    const own = await signatures.subgraph.request<{
+      _entities: { signedPetitions: { totalCount: number; nodes: { id: string }[] } }[];
+    }>(query, { r }, signer);
     expect(dataOf(own)._entities[0]?.signedPetitions.totalCount).toBe(3);
-    expect(new Set(dataOf(own)._entities[0]?.signedPetitions.nodes.map((node) => node.id))).toEqual(new Set(petitionIds.slice(0, 3)));
+    expect(new Set(dataOf(own)._entities[0]?.signedPetitions.nodes.map((node) => node.id))).toEqual(
+      new Set(petitionIds.slice(0, 3)),
+    );
     expect(errorCodes(await signatures.subgraph.request(query, { r }, someone()))).toEqual(['FORBIDDEN']);
   });
 });

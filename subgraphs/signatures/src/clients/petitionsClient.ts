@@ -3,7 +3,11 @@ import type { ServiceClient } from '@agora/service';
 
 const EVENTS_QUERY = /* GraphQL */ `
   query SignaturesPetitionEvents($after: Int!, $first: Int!) {
-    petitionEvents(after: $after, first: $first) { sequence petitionId status }
+    petitionEvents(after: $after, first: $first) {
+      sequence
+      petitionId
+      status
+    }
   }
 `;
 

@@ -22,7 +22,12 @@ function toSignResult(outcome: SignOutcome): ResolversTypes['SignResult'] {
         signedAt: outcome.signedAt,
       };
     case 'notOpen':
-      return { __typename: 'PetitionNotOpen', code: 'PETITION_NOT_OPEN', message: 'This petition is closed and takes no more signatures.', petition };
+      return {
+        __typename: 'PetitionNotOpen',
+        code: 'PETITION_NOT_OPEN',
+        message: 'This petition is closed and takes no more signatures.',
+        petition,
+      };
     case 'notFound':
       return {
         __typename: 'PetitionNotFound',

@@ -24,7 +24,9 @@ export function createReplicaStore(db: Db) {
     },
 
     async readPosition(): Promise<number> {
-      const row = await db.queryOne<{ position: number }>('SELECT last_sequence::int AS position FROM replica_position');
+      const row = await db.queryOne<{ position: number }>(
+        'SELECT last_sequence::int AS position FROM replica_position',
+      );
       return row?.position ?? 0;
     },
 

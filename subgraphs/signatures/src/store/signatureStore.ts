@@ -40,10 +40,10 @@ export function createSignatureStore(db: Db) {
     },
 
     findSignature(petitionId: string, userId: string) {
-      return db.queryOne<SignatureRecord>(`SELECT ${SIGNATURE_COLUMNS} FROM signatures WHERE petition_id = $1 AND user_id = $2`, [
-        petitionId,
-        userId,
-      ]);
+      return db.queryOne<SignatureRecord>(
+        `SELECT ${SIGNATURE_COLUMNS} FROM signatures WHERE petition_id = $1 AND user_id = $2`,
+        [petitionId, userId],
+      );
     },
 
     findCounts(petitionIds: readonly string[]) {
@@ -77,7 +77,10 @@ export function createSignatureStore(db: Db) {
     },
 
     async countSignaturesOfUser(userId: string) {
-      const row = await db.queryOne<{ count: number }>('SELECT count(*)::int AS count FROM signatures WHERE user_id = $1', [userId]);
+      const row = await db.queryOne<{ count: number }>(
+        'SELECT count(*)::int AS count FROM signatures WHERE user_id = $1',
+        [userId],
+      );
       return row?.count ?? 0;
     },
   };

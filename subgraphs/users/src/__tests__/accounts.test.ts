@@ -26,8 +26,9 @@ describe('users accounts', () => {
   });
 
   async function register(email: string, password = 'correct horse battery', name = 'Grace Hopper') {
-    return dataOf(await users.subgraph.request<{ register: AuthResult }>(REGISTER, { input: { email, password, name } }))
-      .register;
+    return dataOf(
+      await users.subgraph.request<{ register: AuthResult }>(REGISTER, { input: { email, password, name } }),
+    ).register;
   }
 
   async function login(email: string, password: string) {
@@ -84,17 +85,48 @@ describe('users accounts', () => {
     });
 
     it.each([
-      ['an email without a domain', 'not-an-email', 'correct horse battery', 'Name', 'email', '"not-an-email" is not a valid email address.'],
-      ['a short password', 'short@example.com', 'seven77', 'Name', 'password', 'Password must be 8 to 128 characters long (got 7).'],
-      ['an over-long password', 'long@example.com', 'x'.repeat(129), 'Name', 'password', 'Password must be 8 to 128 characters long (got 129).'],
+      [
+        'an email without a domain',
+        'not-an-email',
+        'correct horse battery',
+        'Name',
+        'email',
+        '"not-an-email" is not a valid email address.',
+      ],
+      [
+        'a short password',
+        'short@example.com',
+        'seven77',
+        'Name',
+        'password',
+        'Password must be 8 to 128 characters long (got 7).',
+      ],
+      [
+        'an over-long password',
+        'long@example.com',
+        'x'.repeat(129),
+        'Name',
+        'password',
+        'Password must be 8 to 128 characters long (got 129).',
+      ],
       ['an empty name', 'empty@example.com', 'correct horse battery', '   ', 'name', 'Name must not be empty.'],
-      ['an over-long name', 'big@example.com', 'correct horse battery', 'n'.repeat(101), 'name', 'Name must be at most 100 characters long (got 101).'],
-    ])('should answer InvalidInput and write nothing when given %s', async (_case, email, password, name, field, message) => {
-      const before = await countRows('users');
-      const result = await register(email, password, name);
-      expect(result).toEqual({ __typename: 'InvalidInput', code: 'INVALID_INPUT', field, message });
-      expect(await countRows('users')).toBe(before);
-    });
+      [
+        'an over-long name',
+        'big@example.com',
+        'correct horse battery',
+        'n'.repeat(101),
+        'name',
+        'Name must be at most 100 characters long (got 101).',
+      ],
+    ])(
+      'should answer InvalidInput and write nothing when given %s',
+      async (_case, email, password, name, field, message) => {
+        const before = await countRows('users');
+        const result = await register(email, password, name);
+        expect(result).toEqual({ __typename: 'InvalidInput', code: 'INVALID_INPUT', field, message });
+        expect(await countRows('users')).toBe(before);
+      },
+    );
   });
 
   describe('login', () => {
@@ -127,7 +159,9 @@ describe('users accounts', () => {
   describe('me and logout', () => {
     it('should show the caller with their email when asked for me', async () => {
       const { user } = await register('me@example.com', 'correct horse battery', 'Me Myself');
-      const [session] = await users.database.db.query<{ id: string }>('SELECT id FROM sessions WHERE user_id = $1', [user?.id]);
+      const [session] = await users.database.db.query<{ id: string }>('SELECT id FROM sessions WHERE user_id = $1', [
+        user?.id,
+      ]);
       const identity = { userId: user?.id as string, sessionId: session?.id as string };
 
       const result = await users.subgraph.request('{ me { id name email } }', {}, identity);
@@ -145,8 +179,16 @@ describe('users accounts', () => {
       const query = `query ($r: [_Any!]!) { _entities(representations: $r) { ... on User { id email } } }`;
       const representations = [{ __typename: 'User', id: owner?.id }];
 
-      const asOther = await users.subgraph.request(query, { r: representations }, { userId: other?.id as string, sessionId: 'x' });
-      const asOwner = await users.subgraph.request(query, { r: representations }, { userId: owner?.id as string, sessionId: 'x' });
+      const asOther = await users.subgraph.request(
+        query,
+        { r: representations },
+        { userId: other?.id as string, sessionId: 'x' },
+      );
+      const asOwner = await users.subgraph.request(
+        query,
+        { r: representations },
+        { userId: owner?.id as string, sessionId: 'x' },
+      );
 
       expect(dataOf(asOther)).toEqual({ _entities: [{ id: owner?.id, email: null }] });
       expect(dataOf(asOwner)).toEqual({ _entities: [{ id: owner?.id, email: 'private@example.com' }] });
@@ -154,7 +196,9 @@ describe('users accounts', () => {
 
     it('should revoke the session in PostgreSQL and in the shared store when the caller logs out', async () => {
       const { user } = await register('leaving@example.com');
-      const [session] = await users.database.db.query<{ id: string }>('SELECT id FROM sessions WHERE user_id = $1', [user?.id]);
+      const [session] = await users.database.db.query<{ id: string }>('SELECT id FROM sessions WHERE user_id = $1', [
+        user?.id,
+      ]);
       const identity = { userId: user?.id as string, sessionId: session?.id as string };
 
       expect(dataOf(await users.subgraph.request('mutation { logout }', {}, identity))).toEqual({ logout: true });
@@ -170,15 +214,24 @@ describe('users accounts', () => {
     it("should not revoke someone else's session when the session id is not the caller's", async () => {
       const { user: victim } = await register('victim@example.com');
       const { user: attacker } = await register('attacker@example.com');
-      const [session] = await users.database.db.query<{ id: string }>('SELECT id FROM sessions WHERE user_id = $1', [victim?.id]);
+      const [session] = await users.database.db.query<{ id: string }>('SELECT id FROM sessions WHERE user_id = $1', [
+        victim?.id,
+      ]);
 
-      const result = await users.subgraph.request('mutation { logout }', {}, {
-        userId: attacker?.id as string,
-        sessionId: session?.id as string,
-      });
+      const result = await users.subgraph.request(
+        'mutation { logout }',
+        {},
+        {
+          userId: attacker?.id as string,
+          sessionId: session?.id as string,
+        },
+      );
 
       expect(dataOf(result)).toEqual({ logout: false });
-      const [row] = await users.database.db.query<{ revoked_at: Date | null }>('SELECT revoked_at FROM sessions WHERE id = $1', [session?.id]);
+      const [row] = await users.database.db.query<{ revoked_at: Date | null }>(
+        'SELECT revoked_at FROM sessions WHERE id = $1',
+        [session?.id],
+      );
       expect(row?.revoked_at).toBeNull();
     });
 

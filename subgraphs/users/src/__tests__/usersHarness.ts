@@ -42,9 +42,23 @@ export const REGISTER = /* GraphQL */ `
   mutation ($input: RegisterInput!) {
     register(input: $input) {
       __typename
-      ... on AuthPayload { token expiresAt user { id name email createdAt } }
-      ... on ErrorResult { code message }
-      ... on InvalidInput { field }
+      ... on AuthPayload {
+        token
+        expiresAt
+        user {
+          id
+          name
+          email
+          createdAt
+        }
+      }
+      ... on ErrorResult {
+        code
+        message
+      }
+      ... on InvalidInput {
+        field
+      }
     }
   }
 `;
@@ -53,8 +67,18 @@ export const LOGIN = /* GraphQL */ `
   mutation ($input: LoginInput!) {
     login(input: $input) {
       __typename
-      ... on AuthPayload { token expiresAt user { id email } }
-      ... on ErrorResult { code message }
+      ... on AuthPayload {
+        token
+        expiresAt
+        user {
+          id
+          email
+        }
+      }
+      ... on ErrorResult {
+        code
+        message
+      }
     }
   }
 `;

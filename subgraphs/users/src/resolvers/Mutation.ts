@@ -16,7 +16,11 @@ function toAuthResult(outcome: AuthOutcome): ResolversTypes['AuthResult'] {
     case 'authenticated':
       return { __typename: 'AuthPayload', ...outcome.token, user: { ...outcome.user, shownToSelf: true } };
     case 'invalidCredentials':
-      return { __typename: 'InvalidCredentials', code: 'INVALID_CREDENTIALS', message: 'Email or password is incorrect.' };
+      return {
+        __typename: 'InvalidCredentials',
+        code: 'INVALID_CREDENTIALS',
+        message: 'Email or password is incorrect.',
+      };
     case 'emailTaken':
       return {
         __typename: 'EmailTaken',
