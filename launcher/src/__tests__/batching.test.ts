@@ -1,6 +1,6 @@
 import { createDb } from '@agora/db';
 import { dataOf, eventually } from '@agora/testkit';
-import { registerUser, startTestAgora, type TestAgora } from './agoraHarness.js';
+import { registerUser, startTestAgora, type TestAgora } from '../testAgora.js';
 
 describe('batching through the gateway', () => {
   let agora: TestAgora;

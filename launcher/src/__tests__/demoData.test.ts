@@ -2,7 +2,7 @@ import { createDb } from '@agora/db';
 import { silentLogger } from '@agora/service';
 import { dataOf, eventually } from '@agora/testkit';
 import { DEMO_USERS, seedDemoData } from '../demoData.js';
-import { startTestAgora, type TestAgora } from './agoraHarness.js';
+import { startTestAgora, type TestAgora } from '../testAgora.js';
 
 describe('seedDemoData', () => {
   let agora: TestAgora;

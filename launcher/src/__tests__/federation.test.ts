@@ -2,7 +2,7 @@ import { INTERNAL_HEADERS } from '@agora/service';
 import { TEST_GATEWAY_SECRET, dataOf, errorCodes, postGraphQL } from '@agora/testkit';
 import { createProductStore } from '@agora/inventory';
 import { createDb } from '@agora/db';
-import { registerUser, startTestAgora, type TestAgora } from './agoraHarness.js';
+import { registerUser, startTestAgora, type TestAgora } from '../testAgora.js';
 
 describe('federation through the gateway', () => {
   let agora: TestAgora;

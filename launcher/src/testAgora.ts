@@ -1,3 +1,4 @@
+// The whole federation for tests (this package's and others'): import from '@agora/launcher/testing'.
 import { dropDatabase } from '@agora/db';
 import { generateSigningKeys, silentLogger } from '@agora/service';
 import {
@@ -9,7 +10,7 @@ import {
   type GraphQLResult,
 } from '@agora/testkit';
 import type { SubgraphName } from '@agora/schema';
-import { startAgora, type AgoraOptions } from '../startAgora.js';
+import { startAgora, type AgoraOptions } from './startAgora.js';
 
 /** The whole federation in this process on free ports, on fresh databases of its own. */
 export async function startTestAgora(overrides: Partial<AgoraOptions> = {}) {
