@@ -27,7 +27,7 @@ export function loadGatewayConfig(env: Env, subgraphNames: readonly string[]): G
       service: readServiceConfig(r, GATEWAY_DEFAULT_PORT),
       tokens: {
         publicKeys: {
-          [r.required('JWT_KEY_ID', 'the key id of the token signing key')]: r.required(
+          [r.required('JWT_KEY_ID', 'the key id of the token signing key')]: r.pem(
             'JWT_PUBLIC_KEY',
             'the Ed25519 public key (SPKI PEM) that verifies session tokens',
           ),

@@ -38,6 +38,18 @@ export class EnvReader {
     return value;
   }
 
+  /**
+   * A required PEM key. Newlines may be written as the two characters \\n, so a key fits
+   * on one line of an env file.
+   */
+  pem(name: string, hint: string): string {
+    const value = this.required(name, hint).replace(/\\n/g, '\n');
+    if (value !== '' && !/^-----BEGIN [A-Z ]+-----\n[\s\S]+\n-----END [A-Z ]+-----\s*$/.test(value)) {
+      this.problems.push(`${name} must be a PEM block (-----BEGIN …----- … -----END …-----)`);
+    }
+    return value;
+  }
+
   /** A setting that may be absent (undefined when it is). */
   optional(name: string): string | undefined {
     return this.raw(name);

@@ -18,7 +18,7 @@ export function loadUsersConfig(env: Env): UsersConfig {
     service: readServiceConfig(r, USERS_DEFAULT_PORT),
     databaseUrl: readDatabaseUrl(r, 'postgres://postgres@127.0.0.1:5432/agora_users'),
     tokens: {
-      privateKeyPem: r.required('JWT_PRIVATE_KEY', 'the Ed25519 private key (PKCS#8 PEM) that signs session tokens'),
+      privateKeyPem: r.pem('JWT_PRIVATE_KEY', 'the Ed25519 private key (PKCS#8 PEM) that signs session tokens'),
       keyId: r.required('JWT_KEY_ID', 'the key id the gateway knows the matching public key by'),
       issuer: r.string('JWT_ISSUER', DEFAULT_TOKEN_ISSUER),
       audience: r.string('JWT_AUDIENCE', DEFAULT_TOKEN_AUDIENCE),

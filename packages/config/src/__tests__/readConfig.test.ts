@@ -37,3 +37,18 @@ describe('readConfig', () => {
     );
   });
 });
+
+describe('EnvReader.pem', () => {
+  const pem = '-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA\n-----END PUBLIC KEY-----\n';
+
+  it('should read a key written on one line with \\n escapes', () => {
+    const escaped = pem.replace(/\n/g, '\\n');
+    expect(readConfig('gateway', { KEY: escaped }, (r) => r.pem('KEY', 'a key'))).toBe(pem);
+  });
+
+  it('should refuse a value that is not a PEM block', () => {
+    expect(() => readConfig('gateway', { KEY: 'not a key' }, (r) => r.pem('KEY', 'a key'))).toThrow(
+      'KEY must be a PEM block',
+    );
+  });
+});
