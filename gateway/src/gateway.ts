@@ -50,6 +50,8 @@ export interface ListenOptions {
 export async function serveGateway(deps: GatewayDeps, listenOptions: ListenOptions): Promise<RunningServer> {
   const app = express();
   const httpServer = http.createServer(app);
+  // No usage data leaves the deployment unless an operator asks for it explicitly.
+  process.env['APOLLO_TELEMETRY_DISABLED'] ??= '1';
   const resolveIdentity = createIdentityResolver(createTokenVerifier(deps.tokens), deps.revocations, deps.logger);
   const gateway = new ApolloGateway({
     supergraphSdl: deps.supergraphSdl,

@@ -64,10 +64,10 @@ export type TestAgora = Awaited<ReturnType<typeof startTestAgora>>;
 export async function registerUser(
   agora: TestAgora,
   name: string,
-  email = `${name.toLowerCase()}-${uniqueTag()}@example.com`,
+  email = `${name.toLowerCase().replace(/[^a-z0-9]/g, '')}-${uniqueTag()}@example.com`,
 ) {
   const result = await agora.request<{ register: { token: string; user: { id: string } } }>(
-    `mutation ($input: RegisterInput!) { register(input: $input) { ... on AuthPayload { token user { id } } } }`,
+    `mutation ($input: RegisterInput!) { register(input: $input) { __typename ... on AuthPayload { token user { id } } ... on ErrorResult { message } } }`,
     { input: { email, password: 'correct horse battery', name } },
   );
   const payload = result.data?.register;

@@ -195,3 +195,32 @@ describe('federation through the gateway', () => {
     ]);
   });
 });
+
+describe('federation with Redis', () => {
+  it('should carry petition events and session revocations through Redis when REDIS_URL is set', async () => {
+    const { TEST_REDIS_URL, testRedisPrefix } = await import('@agora/testkit');
+    const agora = await startTestAgora({ redisUrl: TEST_REDIS_URL, redisPrefix: testRedisPrefix('e2e') });
+    try {
+      expect(agora.adapters.kind).toBe('redis');
+      const creator = await registerUser(agora, 'Redis Creator');
+      const created = await agora.request<{ createPetition: { id: string } }>(
+        `mutation { createPetition(input: { title: "Over Redis", body: "Body" }) { ... on Petition { id } } }`,
+        {},
+        creator.token,
+      );
+      const id = dataOf(created).createPetition.id;
+      await agora.request(`mutation ($id: ID!) { launchPetition(id: $id) { __typename } }`, { id }, creator.token);
+      const signed = await agora.request(
+        `mutation ($id: ID!) { signPetition(petitionId: $id) { __typename ... on Signature { signatureCount } } }`,
+        { id },
+        creator.token,
+      );
+      expect(dataOf(signed)).toEqual({ signPetition: { __typename: 'Signature', signatureCount: 1 } });
+
+      await agora.request('mutation { logout }', {}, creator.token);
+      expect(errorCodes(await agora.request('{ me { id } }', {}, creator.token))).toEqual(['UNAUTHENTICATED']);
+    } finally {
+      await agora.stop();
+    }
+  });
+});
