@@ -24,7 +24,10 @@ export function createAgoraClient(gatewayUrl: string) {
     async request<Data>(query: string, variables: Record<string, unknown> = {}): Promise<Data> {
       const response = await fetch(gatewayUrl, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...(token === undefined ? {} : { authorization: `Bearer ${token}` }) },
+        headers: {
+          'content-type': 'application/json',
+          ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+        },
         body: JSON.stringify({ query, variables }),
       });
       const body = (await response.json()) as { data?: Data; errors?: GraphQLError[] };

@@ -26,10 +26,14 @@ export async function runTour(gatewayUrl: string, print: Print): Promise<void> {
   print(`1. Registered ${email} as "${register.user?.name}".`);
 
   const { products } = await agora.request<{
-    products: { totalCount: number; nodes: { id: string; name: string; stock: number; price: { amount: number; currency: string } }[] };
+    products: {
+      totalCount: number;
+      nodes: { id: string; name: string; stock: number; price: { amount: number; currency: string } }[];
+    };
   }>(`{ products(first: 5) { totalCount nodes { id name stock price { amount currency } } } }`);
   print(`2. The shop has ${products.totalCount} products; the first ${products.nodes.length}:`);
-  for (const product of products.nodes) print(`   - ${product.name}: ${euros(product.price)} (${product.stock} in stock)`);
+  for (const product of products.nodes)
+    print(`   - ${product.name}: ${euros(product.price)} (${product.stock} in stock)`);
 
   const product = products.nodes.find((candidate) => candidate.stock > 0);
   if (product === undefined) throw new Error('no product in stock to add to the cart');
@@ -60,7 +64,12 @@ export async function runTour(gatewayUrl: string, print: Print): Promise<void> {
   print(`5. Launched it: ${launchPetition.status} since ${launchPetition.openedAt}.`);
 
   const { signPetition } = await agora.request<{
-    signPetition: { __typename: string; signatureCount?: number; petition?: { title: string; creator: { name: string } }; message?: string };
+    signPetition: {
+      __typename: string;
+      signatureCount?: number;
+      petition?: { title: string; creator: { name: string } };
+      message?: string;
+    };
   }>(
     `mutation ($id: ID!) {
       signPetition(petitionId: $id) {

@@ -22,15 +22,20 @@ async function compose(args: string[]) {
     () => true,
     () => false,
   );
-  return plugin ? run('docker', ['compose', ...args], { cwd: REPO_ROOT }) : run('docker-compose', args, { cwd: REPO_ROOT });
+  return plugin
+    ? run('docker', ['compose', ...args], { cwd: REPO_ROOT })
+    : run('docker-compose', args, { cwd: REPO_ROOT });
 }
 
 describe('docker-compose.yml', () => {
   let services: Record<string, ComposeService>;
 
   beforeAll(async () => {
-    services = (parse(await readFile(`${REPO_ROOT}docker-compose.yml`, 'utf8'), { merge: true }) as { services: Record<string, ComposeService> })
-      .services;
+    services = (
+      parse(await readFile(`${REPO_ROOT}docker-compose.yml`, 'utf8'), { merge: true }) as {
+        services: Record<string, ComposeService>;
+      }
+    ).services;
   });
 
   it('should pass `docker compose config`', async () => {
@@ -68,6 +73,7 @@ describe('docker-compose.yml', () => {
 
   it('should start the gateway only once every subgraph is healthy', () => {
     const dependsOn = services['gateway']?.depends_on ?? {};
-    for (const { name } of SUBGRAPHS) expect({ name, condition: dependsOn[name]?.condition }).toEqual({ name, condition: 'service_healthy' });
+    for (const { name } of SUBGRAPHS)
+      expect({ name, condition: dependsOn[name]?.condition }).toEqual({ name, condition: 'service_healthy' });
   });
 });
