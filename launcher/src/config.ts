@@ -13,6 +13,8 @@ export interface LauncherConfig {
   redisPrefix: string;
   /** Where the embedded PostgreSQL and the generated secrets live. */
   dataDir: string;
+  /** The data folder was not chosen by the user (AGORA_DATA_DIR unset). */
+  dataDirIsDefault: boolean;
   host: string;
   gatewayPort: number;
   subgraphPorts: Record<SubgraphName, number>;
@@ -32,6 +34,7 @@ export function loadLauncherConfig(env: Env): LauncherConfig {
       redisUrl: r.url('REDIS_URL', ['redis:', 'rediss:'], r.optional('REDIS_URL')),
       redisPrefix: r.string('REDIS_PREFIX', 'agora'),
       dataDir: r.string('AGORA_DATA_DIR', DEFAULT_DATA_DIR),
+      dataDirIsDefault: r.optional('AGORA_DATA_DIR') === undefined,
       host: r.string('HOST', '127.0.0.1'),
       gatewayPort: r.int('PORT', { default: 4000, min: 0, max: 65_535 }),
       // Consecutive ports from the base (4001 users … 4006 signatures); 0 picks free ones.

@@ -1,4 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, chown, cp, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import net from 'node:net';
@@ -13,11 +14,19 @@ const run = promisify(execFile);
 export interface EmbeddedServer {
   /** URL of the server's `postgres` database; subgraphs get databases of their own beside it. */
   url: string;
+  /** Where the data is kept (see `movableDataDir`). */
+  dataDir: string;
   stop(): Promise<void>;
 }
 
 export interface EmbeddedOptions {
   dataDir: string;
+  /**
+   * Running as root, PostgreSQL runs as the postgres user; if that user cannot enter
+   * `dataDir`'s folder (a private checkout), keep the data in a shared temporary folder
+   * instead of refusing to start. For the default location only, not one the user chose.
+   */
+  movableDataDir?: boolean;
   password: string;
   logger: Logger;
   /** A port to listen on; by default any free one (a system PostgreSQL may hold 5432). */
@@ -47,19 +56,19 @@ const START_TIMEOUT_MS = 60_000;
 export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedServer> {
   const runAs = await userToRunAs();
   const binaries = await reachableBinaries(runAs, options.logger);
-  await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
-  await assertReachable(runAs, path.dirname(options.dataDir), 'the data folder');
-  if (runAs.uid !== undefined) await chown(options.dataDir, runAs.uid, runAs.gid ?? runAs.uid);
-  await stopLeftoverServer(options.dataDir, options.logger);
-  if (!existsSync(`${options.dataDir}/PG_VERSION`)) {
-    options.logger.info('creating the embedded PostgreSQL data folder (first start)', { dataDir: options.dataDir });
-    await initialise(binaries, options, runAs);
+  const dataDir = await reachableDataDir(runAs, options);
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  if (runAs.uid !== undefined) await chown(dataDir, runAs.uid, runAs.gid ?? runAs.uid);
+  await stopLeftoverServer(dataDir, options.logger);
+  if (!existsSync(`${dataDir}/PG_VERSION`)) {
+    options.logger.info('creating the embedded PostgreSQL data folder (first start)', { dataDir });
+    await initialise(binaries, dataDir, options.password, runAs);
   }
   const port = options.port ?? (await findFreePort());
   const url = `postgres://postgres:${encodeURIComponent(options.password)}@127.0.0.1:${port}/postgres`;
   const server = spawn(
     binaries.postgres,
-    ['-D', options.dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    ['-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
     { ...runAs, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } },
   );
   const output = collectOutput(server);
@@ -75,6 +84,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   }
   return {
     url,
+    dataDir,
     async stop() {
       process.off('exit', killOnExit);
       if (server.exitCode !== null || server.signalCode !== null) return;
@@ -133,24 +143,35 @@ async function isReachable(runAs: RunAs, dir: string): Promise<boolean> {
   }
 }
 
-async function assertReachable(runAs: RunAs, dir: string, what: string): Promise<void> {
-  if (runAs.uid === undefined || (await isReachable(runAs, dir))) return;
-  throw new Error(
-    `PostgreSQL runs as the postgres user, who cannot enter ${dir} (${what}). ` +
-      'Set AGORA_DATA_DIR to a folder others can enter, or DATABASE_URL to a PostgreSQL server.',
-  );
+/** The data folder to use: the one asked for, or its stand-in in a shared temporary folder. */
+async function reachableDataDir(runAs: RunAs, options: EmbeddedOptions): Promise<string> {
+  const parent = path.dirname(path.resolve(options.dataDir));
+  await mkdir(parent, { recursive: true });
+  if (runAs.uid === undefined || (await isReachable(runAs, parent))) return options.dataDir;
+  if (options.movableDataDir !== true) {
+    throw new Error(
+      `PostgreSQL runs as the postgres user, who cannot enter ${parent}. ` +
+        'Choose a data folder others can enter, or set DATABASE_URL to a PostgreSQL server.',
+    );
+  }
+  const stable = createHash('sha256').update(path.resolve(options.dataDir)).digest('hex').slice(0, 12);
+  const standIn = path.join(os.tmpdir(), `agora-postgres-data-${stable}`);
+  options.logger.warn('the postgres user cannot enter this checkout; keeping the database in a shared folder', {
+    dataDir: standIn,
+  });
+  return standIn;
 }
 
 /** initdb with the superuser `postgres` and the password, read from a file only it can read. */
-async function initialise(binaries: Binaries, options: EmbeddedOptions, runAs: RunAs): Promise<void> {
+async function initialise(binaries: Binaries, dataDir: string, password: string, runAs: RunAs): Promise<void> {
   const passwordFile = path.join(os.tmpdir(), `agora-pg-password-${process.pid}-${Date.now()}`);
-  await writeFile(passwordFile, `${options.password}\n`, { mode: 0o600 });
+  await writeFile(passwordFile, `${password}\n`, { mode: 0o600 });
   if (runAs.uid !== undefined) await chown(passwordFile, runAs.uid, runAs.gid ?? runAs.uid);
   try {
     await run(
       binaries.initdb,
       [
-        `--pgdata=${options.dataDir}`,
+        `--pgdata=${dataDir}`,
         '--username=postgres',
         `--pwfile=${passwordFile}`,
         '--auth=scram-sha-256',
@@ -160,7 +181,7 @@ async function initialise(binaries: Binaries, options: EmbeddedOptions, runAs: R
       { ...runAs, env: { ...process.env, LC_ALL: 'C' } },
     );
   } catch (error) {
-    await rm(options.dataDir, { recursive: true, force: true });
+    await rm(dataDir, { recursive: true, force: true });
     const detail = (error as { stderr?: string }).stderr?.trim() ?? String(error);
     throw new Error(`initdb failed: ${detail}`);
   } finally {

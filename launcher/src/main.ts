@@ -60,7 +60,9 @@ async function startAllInOne(): Promise<Stoppable> {
     }
     printWelcome(
       agora.gatewayUrl,
-      embedded === undefined ? 'the server in DATABASE_URL' : `embedded, data in ${config.dataDir}/postgres`,
+      embedded === undefined
+        ? 'the server in DATABASE_URL'
+        : `embedded, data in ${(embedded as EmbeddedServer).dataDir}`,
       config.redisUrl,
     );
     return {

@@ -54,3 +54,34 @@ describe('startEmbeddedPostgres', () => {
     }
   });
 });
+
+describe('startEmbeddedPostgres as root', () => {
+  const asRoot = process.getuid?.() === 0 ? it : it.skip;
+
+  asRoot('should keep the data in a shared folder when the postgres user cannot enter the chosen one', async () => {
+    const privateDir = await mkdtemp(path.join(tmpdir(), 'agora-private-'));
+    try {
+      const server = await startEmbeddedPostgres({
+        dataDir: path.join(privateDir, 'postgres'),
+        movableDataDir: true,
+        password: 'secret-two',
+        logger: silentLogger,
+      });
+      try {
+        expect(server.dataDir).toMatch(/agora-postgres-data-[0-9a-f]{12}$/);
+        const client = new pg.Client({ connectionString: server.url });
+        await client.connect();
+        expect((await client.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+        await client.end();
+      } finally {
+        await server.stop();
+        await rm(server.dataDir, { recursive: true, force: true });
+      }
+      await expect(
+        startEmbeddedPostgres({ dataDir: path.join(privateDir, 'postgres'), password: 'x', logger: silentLogger }),
+      ).rejects.toThrow(/the postgres user, who cannot enter/);
+    } finally {
+      await rm(privateDir, { recursive: true, force: true });
+    }
+  });
+});
