@@ -32,6 +32,7 @@ async function startAllInOne(): Promise<Stoppable> {
     const { startEmbeddedPostgres } = await import('./embeddedPostgres.js');
     embedded = await startEmbeddedPostgres({
       dataDir: `${config.dataDir}/postgres`,
+      movableDataDir: config.dataDirIsDefault,
       password: state.postgresPassword,
       logger,
     });
