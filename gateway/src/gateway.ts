@@ -1,15 +1,11 @@
-import http from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import { expressMiddleware } from '@as-integrations/express5';
 import cors from 'cors';
-import express from 'express';
 import type { KeyValueStore } from '@agora/adapters';
 import { maskError } from '@agora/errors';
-import { connectableHost, listen, mountHealth, type Logger, type RunningServer } from '@agora/service';
+import { serveGraphQL, type Logger, type RunningServer } from '@agora/service';
 import type { GatewayContext } from './context.js';
 import { createIdentityResolver } from './identity.js';
 import { subscriptionsOverHttpPlugin } from './plugins.js';
@@ -47,9 +43,7 @@ export interface ListenOptions {
  * development), health endpoints for probes. It verifies the caller and speaks to the
  * subgraphs with the gateway secret.
  */
-export async function serveGateway(deps: GatewayDeps, listenOptions: ListenOptions): Promise<RunningServer> {
-  const app = express();
-  const httpServer = http.createServer(app);
+export function serveGateway(deps: GatewayDeps, listenOptions: ListenOptions): Promise<RunningServer> {
   // No usage data leaves the deployment unless an operator asks for it explicitly.
   process.env['APOLLO_TELEMETRY_DISABLED'] ??= '1';
   const resolveIdentity = createIdentityResolver(createTokenVerifier(deps.tokens), deps.revocations, deps.logger);
@@ -63,48 +57,30 @@ export async function serveGateway(deps: GatewayDeps, listenOptions: ListenOptio
         timeoutMs: deps.subgraphTimeoutMs,
       }),
   });
-  const apollo = new ApolloServer<GatewayContext>({
-    gateway,
-    introspection: !deps.production,
-    includeStacktraceInErrorResponses: false,
-    // runService owns shutdown: drain, then close pools, in that order.
-    stopOnTerminationSignals: false,
-    formatError: (formatted) => maskError(formatted, { production: deps.production }),
-    plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
-      deps.production
-        ? ApolloServerPluginLandingPageDisabled()
-        : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
-      subscriptionsOverHttpPlugin(),
-    ],
+  return serveGraphQL<GatewayContext>({
+    name: 'gateway',
+    createApollo: (plugins) =>
+      new ApolloServer<GatewayContext>({
+        gateway,
+        introspection: !deps.production,
+        includeStacktraceInErrorResponses: false,
+        // runService owns shutdown: drain, then close pools, in that order.
+        stopOnTerminationSignals: false,
+        formatError: (formatted) => maskError(formatted, { production: deps.production }),
+        plugins: [
+          ...plugins,
+          deps.production
+            ? ApolloServerPluginLandingPageDisabled()
+            : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
+          subscriptionsOverHttpPlugin(),
+        ],
+      }),
+    guards: [cors({ origin: deps.corsOrigins.includes('*') ? '*' : [...deps.corsOrigins] })],
+    context: async (req) => ({ identity: await resolveIdentity(req.headers.authorization) }),
+    checkReadiness: async () => {},
+    port: listenOptions.port,
+    host: listenOptions.host,
+    logger: deps.logger,
+    maxBodyBytes: deps.maxBodyBytes,
   });
-  await apollo.start();
-
-  let stopping = false;
-  mountHealth(app, deps.logger, async () => {
-    if (stopping) throw new Error('shutting down');
-  });
-  app.use(
-    '/graphql',
-    cors({ origin: deps.corsOrigins.includes('*') ? '*' : [...deps.corsOrigins] }),
-    express.json({ limit: deps.maxBodyBytes }),
-    expressMiddleware(apollo, {
-      context: async ({ req }) => ({ identity: await resolveIdentity(req.headers.authorization) }),
-    }),
-  );
-
-  const port = await listen(httpServer, listenOptions.port, listenOptions.host).catch(async (error: Error) => {
-    await apollo.stop();
-    throw new Error(`the gateway cannot listen on ${listenOptions.host}:${listenOptions.port}: ${error.message}`);
-  });
-  const url = `http://${connectableHost(listenOptions.host)}:${port}/graphql`;
-  deps.logger.info('gateway ready', { url });
-  return {
-    url,
-    port,
-    async stop() {
-      stopping = true;
-      await apollo.stop();
-    },
-  };
 }

@@ -16,15 +16,8 @@ export {
   generateSigningKeys,
   type SigningKeys,
 } from './signingKeys.js';
-export {
-  connectableHost,
-  listen,
-  mountHealth,
-  serveSubgraph,
-  type RunningServer,
-  type ServeOptions,
-  type SubgraphDefinition,
-} from './subgraphServer.js';
+export { serveGraphQL, type GraphQLServerOptions, type RunningServer } from './graphqlServer.js';
+export { serveSubgraph, type ServeOptions, type SubgraphDefinition } from './subgraphServer.js';
 export { DateTimeScalar } from './dateTime.js';
 export { buildSchemaFromFile } from './buildSchema.js';
 export { openDatabase, type OpenDatabaseOptions } from './openDatabase.js';

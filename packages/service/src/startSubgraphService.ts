@@ -1,6 +1,7 @@
 import type { Db } from '@agora/db';
 import { openDatabase } from './openDatabase.js';
-import { serveSubgraph, type RunningServer, type ServeOptions, type SubgraphDefinition } from './subgraphServer.js';
+import type { RunningServer } from './graphqlServer.js';
+import { serveSubgraph, type ServeOptions, type SubgraphDefinition } from './subgraphServer.js';
 
 export interface SubgraphServiceOptions<Context extends object> {
   name: string;
