@@ -1,16 +1,17 @@
 import type { KeyValueStore } from '@agora/adapters';
-import { ServiceUnavailableError, UnauthenticatedError } from '@agora/errors';
+import { ServiceUnavailableError, UnauthenticatedError, withHttpStatus } from '@agora/errors';
 import { revokedSessionKey, type Identity, type Logger } from '@agora/service';
 import type { TokenVerifier } from './tokens.js';
 
 /**
  * The caller a request's Authorization header names: a valid token whose session has not
- * been revoked (logout writes the revocation where every gateway can see it). Without a
- * reachable store the gateway cannot tell a revoked session, so it refuses authenticated
- * requests (fails closed) while anonymous ones go on.
+ * been revoked (logout writes the revocation where every gateway can see it). A bad token
+ * ends the request with HTTP 401. Without a reachable store the gateway cannot tell a
+ * revoked session, so it refuses authenticated requests with 503 (fails closed) while
+ * anonymous ones go on.
  */
 export function createIdentityResolver(tokens: TokenVerifier, revocations: KeyValueStore, logger: Logger) {
-  return async (authorization: string | undefined): Promise<Identity | null> => {
+  async function resolve(authorization: string | undefined): Promise<Identity | null> {
     const identity = await tokens.verify(authorization);
     if (identity === null) return null;
     let revoked: string | null;
@@ -22,5 +23,12 @@ export function createIdentityResolver(tokens: TokenVerifier, revocations: KeyVa
     }
     if (revoked !== null) throw new UnauthenticatedError('This session has ended; log in again.');
     return identity;
-  };
+  }
+
+  return (authorization: string | undefined): Promise<Identity | null> =>
+    resolve(authorization).catch((error: unknown) => {
+      if (error instanceof UnauthenticatedError) throw withHttpStatus(error, 401);
+      if (error instanceof ServiceUnavailableError) throw withHttpStatus(error, 503);
+      throw error;
+    });
 }

@@ -1,5 +1,6 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { ServiceUnavailableError, isTimeoutError } from '@agora/errors';
+import { GraphQLError } from 'graphql';
+import { ErrorCode, ServiceUnavailableError, isTimeoutError } from '@agora/errors';
 import { INTERNAL_HEADERS, identityHeaders } from '@agora/service';
 import type { GatewayContext } from './context.js';
 
@@ -11,6 +12,7 @@ export interface SubgraphDataSourceOptions {
 }
 
 type Fetcher = RemoteGraphQLDataSource['fetcher'];
+type FetcherResponse = Awaited<ReturnType<Fetcher>>;
 
 /**
  * How the gateway calls one subgraph: a request built from scratch (so no client header
@@ -22,6 +24,16 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   constructor(options: SubgraphDataSourceOptions) {
     super({ url: options.url, fetcher: createTimedFetcher(options) });
     this.options = options;
+  }
+
+  /**
+   * A subgraph answering other than 2xx (a refused gateway secret, a crash) becomes an
+   * error naming the subgraph and the status, never its URL or its response body.
+   */
+  override async errorFromResponse(response: FetcherResponse): Promise<GraphQLError> {
+    return new GraphQLError(`The ${this.options.name} service failed (HTTP ${response.status}).`, {
+      extensions: { code: ErrorCode.InternalServerError },
+    });
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {

@@ -17,8 +17,13 @@ import {
   silentLogger,
   type RunningServer,
 } from '@agora/service';
-import { TEST_GATEWAY_SECRET, dataOf, errorCodes, postGraphQL } from '@agora/testkit';
-import { serveGateway } from '../gateway.js';
+import { TEST_GATEWAY_SECRET, dataOf, errorCodes, postGraphQL, serveTestSubgraph } from '@agora/testkit';
+import { serveGateway, type GatewayDeps } from '../gateway.js';
+
+const PROBE_SDL = `
+  extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
+  type Query { headers: [String!]! slow: String boom: String }
+`;
 
 /**
  * A stand-in subgraph that reports the headers it received and can be slow or fail, so the
@@ -26,10 +31,7 @@ import { serveGateway } from '../gateway.js';
  */
 async function startProbeSubgraph() {
   const schema = buildSubgraphSchema({
-    typeDefs: parse(`
-      extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
-      type Query { headers: [String!]! slow: String boom: String }
-    `),
+    typeDefs: parse(PROBE_SDL),
     resolvers: {
       Query: {
         headers: (_: unknown, __: unknown, context: unknown) =>
@@ -70,10 +72,7 @@ function supergraphFor(url: string): string {
     {
       name: 'probe',
       url,
-      typeDefs: parse(`
-        extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
-        type Query { headers: [String!]! slow: String boom: String }
-      `),
+      typeDefs: parse(PROBE_SDL),
     },
   ]);
   if (result.errors !== undefined) throw new Error(result.errors.map((error) => error.message).join('\n'));
@@ -92,24 +91,23 @@ describe('gateway', () => {
     await probe.stop();
   });
 
-  async function startGateway(
-    options: { production?: boolean; revocations?: KeyValueStore; url?: string } = {},
-  ): Promise<RunningServer> {
-    return serveGateway(
-      {
-        supergraphSdl: supergraphFor('http://probe.invalid/graphql'),
-        subgraphUrls: { probe: options.url ?? probe.url },
-        gatewaySecret: TEST_GATEWAY_SECRET,
-        tokens: { publicKeys: { [keys.keyId]: keys.publicKeyPem }, issuer: 'agora-users', audience: 'agora' },
-        revocations: options.revocations ?? new MemKeyValueStore(),
-        production: options.production ?? false,
-        subgraphTimeoutMs: 200,
-        maxBodyBytes: 10_000,
-        corsOrigins: ['*'],
-        logger: silentLogger,
-      },
-      { port: 0, host: '127.0.0.1' },
-    );
+  function gatewayDeps(options: { production?: boolean; revocations?: KeyValueStore; url?: string } = {}): GatewayDeps {
+    return {
+      supergraphSdl: supergraphFor('http://probe.invalid/graphql'),
+      subgraphUrls: { probe: options.url ?? probe.url },
+      gatewaySecret: TEST_GATEWAY_SECRET,
+      tokens: { publicKeys: { [keys.keyId]: keys.publicKeyPem }, issuer: 'agora-users', audience: 'agora' },
+      revocations: options.revocations ?? new MemKeyValueStore(),
+      production: options.production ?? false,
+      subgraphTimeoutMs: 200,
+      maxBodyBytes: 10_000,
+      corsOrigins: ['*'],
+      logger: silentLogger,
+    };
+  }
+
+  function startGateway(options: Parameters<typeof gatewayDeps>[0] = {}): Promise<RunningServer> {
+    return serveGateway(gatewayDeps(options), { port: 0, host: '127.0.0.1' });
   }
 
   function tokenFor(userId: string, sessionId: string) {
@@ -169,6 +167,32 @@ describe('gateway', () => {
       const response = await fetch(gateway.url, { headers: { accept: 'text/html' } });
       expect(response.status).toBe(200);
       expect(await response.text()).toContain('embeddable-sandbox');
+    });
+
+    it('should name the subgraph and its HTTP status, not its URL or body, when it refuses the gateway', async () => {
+      const refusing = await serveTestSubgraph({
+        name: 'probe',
+        schema: buildSubgraphSchema({ typeDefs: parse(PROBE_SDL), resolvers: {} }),
+        createContext: () => ({}),
+        checkReadiness: async () => {},
+      });
+      // Served with the test secret; this gateway sends another one.
+      const misconfigured = await serveGateway(
+        { ...gatewayDeps(), gatewaySecret: 'a-different-secret-entirely', subgraphUrls: { probe: refusing.url } },
+        { port: 0, host: '127.0.0.1' },
+      );
+      try {
+        const result = await postGraphQL(misconfigured.url, '{ headers }');
+        expect(result.errors).toEqual([
+          {
+            message: 'The probe service failed (HTTP 403).',
+            extensions: { code: 'INTERNAL_SERVER_ERROR' },
+          },
+        ]);
+      } finally {
+        await misconfigured.stop();
+        await refusing.stop();
+      }
     });
 
     it('should answer liveness and readiness probes', async () => {

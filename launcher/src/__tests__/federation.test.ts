@@ -224,3 +224,55 @@ describe('federation with Redis', () => {
     }
   });
 });
+
+describe('federation in production mode', () => {
+  let agora: TestAgora;
+
+  beforeAll(async () => {
+    agora = await startTestAgora({ production: true });
+  });
+
+  afterAll(async () => {
+    await agora.stop();
+  });
+
+  it('should pass a subgraph’s deliberate error through with its message and nothing internal', async () => {
+    const anonymous = await agora.request(
+      `mutation { createPetition(input: { title: "t", body: "b" }) { __typename } }`,
+    );
+    expect(anonymous.status).toBe(200);
+    expect(anonymous.errors).toEqual([
+      {
+        message: 'You must be logged in to do this.',
+        path: ['createPetition'],
+        extensions: { code: 'UNAUTHENTICATED' },
+      },
+    ]);
+
+    const owner = await registerUser(agora, 'Owner');
+    const stranger = await registerUser(agora, 'Stranger');
+    const created = await agora.request<{ createPetition: { id: string } }>(
+      `mutation { createPetition(input: { title: "Mine", body: "b" }) { ... on Petition { id } } }`,
+      {},
+      owner.token,
+    );
+    const id = dataOf(created).createPetition.id;
+    await agora.request(`mutation ($id: ID!) { launchPetition(id: $id) { __typename } }`, { id }, owner.token);
+    // Reaching someone else's cart through a petition's creator is refused by orders.
+    const forbidden = await agora.request(
+      `query ($id: ID!) { petition(id: $id) { title creator { name cart { itemCount } } } }`,
+      { id },
+      stranger.token,
+    );
+    // cart and creator are non-null, so the refusal nulls the nearest nullable field.
+    expect(forbidden.data).toEqual({ petition: null });
+    expect(forbidden.errors).toEqual([
+      {
+        message: 'You can only see your own cart.',
+        path: ['petition', 'creator', 'cart'],
+        extensions: { code: 'FORBIDDEN' },
+      },
+    ]);
+    expect(JSON.stringify([anonymous, forbidden])).not.toMatch(/127\.0\.0\.1|http:\/\/|stacktrace|serviceName/);
+  });
+});

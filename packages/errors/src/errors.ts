@@ -1,7 +1,13 @@
 import { GraphQLError } from 'graphql';
 import { ErrorCode } from './errorCode.js';
 
-/** Base of every error Agora raises on purpose; carries its code in `extensions.code`. */
+/**
+ * Base of every error Agora raises on purpose; carries its code in `extensions.code`.
+ *
+ * An error never sets the HTTP status by itself: a subgraph answering 401 or 503 would make
+ * the gateway treat the whole subgraph response as a failed fetch. Only the gateway's own
+ * edge (a bad token, a refused request) gives a status, with `withHttpStatus`.
+ */
 export class AgoraError extends GraphQLError {
   readonly code: ErrorCode;
 
@@ -12,9 +18,16 @@ export class AgoraError extends GraphQLError {
   }
 }
 
+/** The same error, answered with this HTTP status (and headers) when it ends the request. */
+export function withHttpStatus<T extends AgoraError>(error: T, status: number, headers?: Record<string, string>): T {
+  const http = { status, ...(headers === undefined ? {} : { headers: new Map(Object.entries(headers)) }) };
+  Object.assign(error.extensions, { http });
+  return error;
+}
+
 export class UnauthenticatedError extends AgoraError {
   constructor(message = 'You must be logged in to do this.') {
-    super(ErrorCode.Unauthenticated, message, { http: { status: 401 } });
+    super(ErrorCode.Unauthenticated, message);
   }
 }
 
@@ -44,16 +57,13 @@ export class NotImplementedError extends AgoraError {
 
 export class RateLimitedError extends AgoraError {
   constructor(message: string, retryAfterSeconds: number) {
-    super(ErrorCode.RateLimited, message, {
-      retryAfter: retryAfterSeconds,
-      http: { status: 429, headers: new Map([['retry-after', String(retryAfterSeconds)]]) },
-    });
+    super(ErrorCode.RateLimited, message, { retryAfter: retryAfterSeconds });
   }
 }
 
 export class ServiceUnavailableError extends AgoraError {
   constructor(message: string) {
-    super(ErrorCode.ServiceUnavailable, message, { http: { status: 503 } });
+    super(ErrorCode.ServiceUnavailable, message);
   }
 }
 

@@ -11,6 +11,7 @@ export {
   UnreachableCaseError,
   invariant,
   isTimeoutError,
+  withHttpStatus,
 } from './errors.js';
 export { MASKED_MESSAGE, maskError } from './masking.js';
 export {

@@ -21,7 +21,8 @@ export const MASKED_MESSAGE = 'Internal server error';
  * becomes a bare INTERNAL_SERVER_ERROR; in every mode the stack trace never leaves.
  */
 export function maskError(formatted: GraphQLFormattedError, options: { production: boolean }): GraphQLFormattedError {
-  const { stacktrace: _stack, exception: _exception, ...extensions } = formatted.extensions ?? {};
+  // `response` is what the gateway attaches when a subgraph answers non-2xx: its URL and body.
+  const { stacktrace: _stack, exception: _exception, response: _response, ...extensions } = formatted.extensions ?? {};
   const code = typeof extensions['code'] === 'string' ? extensions['code'] : undefined;
   const known = code !== undefined && (PUBLIC_CODES.has(code) || REQUEST_CODES.has(code));
   if (options.production && !known) {
