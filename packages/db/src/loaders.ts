@@ -12,6 +12,11 @@ export function createByIdLoader<Row extends { id: string }>(
   return createByKeyLoader(findByIds, (row) => row.id);
 }
 
+/** PostgreSQL prints uuids in lower case; ids from clients may come in either. */
+function canonical(id: string): string {
+  return id.toLowerCase();
+}
+
 /**
  * Like createByIdLoader, for rows found by another unique uuid column (an order's
  * invoice, say): at most one row per key.
@@ -20,12 +25,15 @@ export function createByKeyLoader<Row>(
   findByKeys: (keys: readonly string[]) => Promise<Row[]>,
   keyOf: (row: Row) => string,
 ): DataLoader<string, Row | null> {
-  return new DataLoader<string, Row | null>(async (keys) => {
-    const valid = keys.filter(isUuid);
-    const rows = valid.length === 0 ? [] : await findByKeys(valid);
-    const byKey = new Map(rows.map((row) => [keyOf(row), row]));
-    return keys.map((key) => byKey.get(key) ?? null);
-  });
+  return new DataLoader<string, Row | null>(
+    async (keys) => {
+      const valid = keys.filter(isUuid);
+      const rows = valid.length === 0 ? [] : await findByKeys(valid);
+      const byKey = new Map(rows.map((row) => [canonical(keyOf(row)), row]));
+      return keys.map((key) => byKey.get(canonical(key)) ?? null);
+    },
+    { cacheKeyFn: canonical },
+  );
 }
 
 /**
@@ -33,15 +41,18 @@ export function createByKeyLoader<Row>(
  * petitions, an order's lines): one statement for all keys, an empty list for a key with
  * none (or that is not a uuid).
  */
-export function createGroupLoader<Row, Key extends string = string>(
-  findByKeys: (keys: readonly Key[]) => Promise<Row[]>,
-  keyOf: (row: Row) => Key,
-): DataLoader<Key, Row[]> {
-  return new DataLoader<Key, Row[]>(async (keys) => {
-    const valid = keys.filter(isUuid);
-    const rows = valid.length === 0 ? [] : await findByKeys(valid);
-    const groups = new Map<Key, Row[]>(keys.map((key) => [key, []]));
-    for (const row of rows) groups.get(keyOf(row))?.push(row);
-    return keys.map((key) => groups.get(key) ?? []);
-  });
+export function createGroupLoader<Row>(
+  findByKeys: (keys: readonly string[]) => Promise<Row[]>,
+  keyOf: (row: Row) => string,
+): DataLoader<string, Row[]> {
+  return new DataLoader<string, Row[]>(
+    async (keys) => {
+      const valid = keys.filter(isUuid);
+      const rows = valid.length === 0 ? [] : await findByKeys(valid);
+      const groups = new Map<string, Row[]>(keys.map((key) => [canonical(key), []]));
+      for (const row of rows) groups.get(canonical(keyOf(row)))?.push(row);
+      return keys.map((key) => groups.get(canonical(key)) ?? []);
+    },
+    { cacheKeyFn: canonical },
+  );
 }

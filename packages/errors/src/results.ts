@@ -29,6 +29,8 @@ export interface TextLimits {
  * in the message. Null when the text is fine.
  */
 export function checkTextLength(field: string, label: string, value: string, limits: TextLimits): InputProblem | null {
+  // PostgreSQL text cannot hold NUL; refuse it here rather than fail in SQL.
+  if (value.includes('\0')) return { field, message: `${label} must not contain NUL characters.` };
   const length = [...value.trim()].length;
   if (length < limits.min) {
     return {

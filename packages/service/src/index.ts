@@ -28,6 +28,7 @@ export {
   readPageRequest,
   toConnection,
   type Connection,
+  type CursorKey,
   type PageInfo,
   type PageRequest,
 } from './pagination.js';

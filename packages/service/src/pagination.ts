@@ -1,4 +1,4 @@
-import { decodeCursor, encodeCursor, type CursorPosition } from '@agora/db';
+import { decodeCursor, encodeCursor, isUuid, type CursorPosition } from '@agora/db';
 import { BadUserInputError } from '@agora/errors';
 
 /** A validated page request: how many rows, and after which position. */
@@ -21,13 +21,23 @@ export interface Connection<Node> {
 
 export const MAX_PAGE_SIZE = 100;
 
+/** What a list is sorted by, so a cursor's key can be checked before it reaches SQL. */
+export type CursorKey = 'timestamp' | 'integer' | 'text';
+
+const KEY_CHECKS: Record<CursorKey, (key: string) => boolean> = {
+  timestamp: (key) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/.test(key) && !Number.isNaN(Date.parse(key)),
+  integer: (key) => /^\d{1,15}$/.test(key),
+  text: (key) => key.length <= 1_000 && !key.includes('\0'),
+};
+
 /**
- * Reads `first`/`after` arguments, refusing a size outside 1..100 or a cursor we did not
- * issue with a BAD_USER_INPUT error that names the value.
+ * Reads `first`/`after` arguments, refusing a size outside 1..100, or a cursor that is not
+ * one this list issues (whatever it decodes to), with a BAD_USER_INPUT error naming the value.
  */
 export function readPageRequest(
   args: { first?: number | null; after?: string | null },
   defaultFirst: number,
+  key: CursorKey,
 ): PageRequest {
   const first = args.first ?? defaultFirst;
   if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
@@ -35,8 +45,9 @@ export function readPageRequest(
   }
   if (args.after === undefined || args.after === null) return { limit: first, after: null };
   const after = decodeCursor(args.after);
-  if (after === null)
-    throw new BadUserInputError(`after is not a valid cursor: "${args.after.slice(0, 100)}".`, 'after');
+  if (after === null || !isUuid(after.id) || !KEY_CHECKS[key](after.key)) {
+    throw new BadUserInputError(`after is not a valid cursor for this list: "${args.after.slice(0, 100)}".`, 'after');
+  }
   return { limit: first, after };
 }
 

@@ -3,20 +3,39 @@ import { readPageRequest, toConnection } from '../index.js';
 
 describe('readPageRequest', () => {
   it('should use the default size when first is not given', () => {
-    expect(readPageRequest({}, 20)).toEqual({ limit: 20, after: null });
+    expect(readPageRequest({}, 20, 'text')).toEqual({ limit: 20, after: null });
   });
 
   it.each([0, -1, 101, 2.5])('should refuse first = %p with BAD_USER_INPUT', (first) => {
-    expect(() => readPageRequest({ first }, 20)).toThrow(`first must be between 1 and 100, got ${first}.`);
+    expect(() => readPageRequest({ first }, 20, 'text')).toThrow(`first must be between 1 and 100, got ${first}.`);
   });
+
+  const id = 'c5b1d7f0-0d5e-4a51-9f8e-2d7c0b8a1e11';
 
   it('should refuse a cursor it did not issue', () => {
-    expect(() => readPageRequest({ after: 'bogus' }, 20)).toThrow('after is not a valid cursor: "bogus".');
+    expect(() => readPageRequest({ after: 'bogus' }, 20, 'text')).toThrow(
+      'after is not a valid cursor for this list: "bogus".',
+    );
   });
 
-  it('should decode a cursor it issued', () => {
-    const after = encodeCursor({ key: 'k', id: 'i' });
-    expect(readPageRequest({ first: 5, after }, 20)).toEqual({ limit: 5, after: { key: 'k', id: 'i' } });
+  it.each([
+    ['a timestamp list given a text key', 'timestamp', { key: 'x', id }],
+    ['an integer list given a timestamp', 'integer', { key: '2026-01-01T00:00:00.000Z', id }],
+    ['any list given an id that is not a uuid', 'text', { key: 'x', id: "1' OR '1'='1" }],
+    ['a text list given a NUL character', 'text', { key: 'a\0b', id }],
+  ] as const)('should refuse a decodable cursor of the wrong shape: %s', (_case, kind, position) => {
+    expect(() => readPageRequest({ after: encodeCursor(position) }, 20, kind)).toThrow(
+      'after is not a valid cursor for this list',
+    );
+  });
+
+  it.each([
+    ['timestamp', '2026-11-22T17:40:12.123Z'],
+    ['integer', '42'],
+    ['text', 'AG-001'],
+  ] as const)('should decode a cursor it issued for a %s list', (kind, key) => {
+    const after = encodeCursor({ key, id });
+    expect(readPageRequest({ first: 5, after }, 20, kind)).toEqual({ limit: 5, after: { key, id } });
   });
 });
 

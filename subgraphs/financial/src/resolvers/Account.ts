@@ -12,7 +12,7 @@ export const Account: AccountResolvers = {
   balance: (account) => ({ amount: account.balanceAmount, currency: account.currency }),
   entries: (account, args, { viewer, accounts }) => {
     assertViewerIs(viewer, account.id, 'ledger');
-    return accounts.listEntries(account.id, readPageRequest({ first: args.first }, 20).limit);
+    return accounts.listEntries(account.id, readPageRequest({ first: args.first }, 20, 'timestamp').limit);
   },
 };
 

@@ -9,7 +9,7 @@ export const User: UserResolvers = {
   },
   invoices: async (user, args, { viewer, billing }) => {
     assertViewerIs(viewer, user.id, 'invoices');
-    const page = readPageRequest(args, 20);
+    const page = readPageRequest(args, 20, 'integer');
     const rows = await billing.listInvoicesOfAccount(user.id, page);
     return toConnection(
       rows,

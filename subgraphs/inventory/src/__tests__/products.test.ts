@@ -75,8 +75,14 @@ describe('inventory products', () => {
     expect(result.errors?.[0]?.message).toBe(`first must be between 1 and 100, got ${first}.`);
   });
 
-  it('should refuse a forged cursor with BAD_USER_INPUT', async () => {
-    const result = await inventory.subgraph.request(PRODUCTS, { after: "'; DROP TABLE products; --" });
+  it.each([
+    ['text that is no cursor', "'; DROP TABLE products; --"],
+    [
+      'a decodable cursor with a forged id',
+      Buffer.from(JSON.stringify(['SKU-001', 'not-a-uuid'])).toString('base64url'),
+    ],
+  ])('should refuse %s with BAD_USER_INPUT', async (_case, after) => {
+    const result = await inventory.subgraph.request(PRODUCTS, { after });
     expect(errorCodes(result)).toEqual(['BAD_USER_INPUT']);
   });
 

@@ -3,7 +3,7 @@ import type { QueryResolvers } from '../__generated__/resolvers.js';
 
 export const Query: QueryResolvers = {
   products: async (_parent, args, { products }) => {
-    const page = readPageRequest(args, 20);
+    const page = readPageRequest(args, 20, 'text');
     const rows = await products.listProducts(page);
     return toConnection(
       rows,

@@ -114,6 +114,24 @@ describe('orders cart', () => {
     expect(dataOf(again)).toEqual({ removeItem: { itemCount: 1, items: [{ product: { id: pen.id } }] } });
   });
 
+  it('should show each mutation the cart as it left it when several run in one operation', async () => {
+    const buyer = someone();
+    const result = await orders.subgraph.request(
+      `mutation ($mug: ID!, $pen: ID!) {
+        first: addItem(productId: $mug, quantity: 1) { ... on Cart { itemCount } }
+        second: addItem(productId: $pen, quantity: 2) { ... on Cart { itemCount total { amount } } }
+        third: removeItem(productId: $mug) { itemCount total { amount } }
+      }`,
+      { mug: mug.id, pen: pen.id },
+      buyer,
+    );
+    expect(dataOf(result)).toEqual({
+      first: { itemCount: 1 },
+      second: { itemCount: 3, total: { amount: 1250 + 2 * 3400 } },
+      third: { itemCount: 2, total: { amount: 2 * 3400 } },
+    });
+  });
+
   it('should refuse to change a cart when the caller is anonymous', async () => {
     const result = await orders.subgraph.request(ADD_ITEM, { productId: mug.id, quantity: 1 });
     expect(errorCodes(result)).toEqual(['UNAUTHENTICATED']);

@@ -4,13 +4,17 @@ import type { MutationResolvers, ResolversTypes } from '../__generated__/resolve
 import type { AddItemOutcome } from '../domain/cart.js';
 
 export const Mutation: MutationResolvers = {
-  addItem: async (_parent, { productId, quantity }, { viewer, cart }) => {
+  addItem: async (_parent, { productId, quantity }, { viewer, cart, loaders }) => {
     const { userId } = requireViewer(viewer);
-    return toAddItemResult(userId, await cart.addItem(userId, productId, quantity));
+    const outcome = await cart.addItem(userId, productId, quantity);
+    // The cart changed: later fields and mutations of this request must not see it cached.
+    loaders.cartItemsByUserId.clear(userId);
+    return toAddItemResult(userId, outcome);
   },
-  removeItem: async (_parent, { productId }, { viewer, cart }) => {
+  removeItem: async (_parent, { productId }, { viewer, cart, loaders }) => {
     const { userId } = requireViewer(viewer);
     await cart.removeItem(userId, productId);
+    loaders.cartItemsByUserId.clear(userId);
     return { userId };
   },
   checkout: (_parent, _args, { viewer }) => {

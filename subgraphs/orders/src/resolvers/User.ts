@@ -8,7 +8,7 @@ export const User: UserResolvers = {
   },
   orders: async (user, args, { viewer, orders }) => {
     assertViewerIs(viewer, user.id, 'orders');
-    const page = readPageRequest(args, 20);
+    const page = readPageRequest(args, 20, 'timestamp');
     const rows = await orders.listOrdersOfUser(user.id, page);
     return toConnection(
       rows,

@@ -36,6 +36,7 @@ describe('petitions lifecycle', () => {
     ['an empty title', '   ', 'Body', 'title', 'Title must not be empty.'],
     ['an oversized title', 't'.repeat(151), 'Body', 'title', 'Title must be at most 150 characters long (got 151).'],
     ['an empty body', 'Title', '', 'body', 'Body must not be empty.'],
+    ['a NUL in the title', 'Ti\u0000tle', 'Body', 'title', 'Title must not contain NUL characters.'],
     [
       'an oversized body',
       'Title',

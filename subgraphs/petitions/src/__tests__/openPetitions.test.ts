@@ -59,6 +59,13 @@ describe('petitions open list', () => {
     expect(errorCodes(await petitions.subgraph.request(OPEN, { first: 1000 }))).toEqual(['BAD_USER_INPUT']);
   });
 
+  it('should refuse a decodable cursor whose key is not a timestamp', async () => {
+    const forged = Buffer.from(JSON.stringify(['x', '6f1c2a57-0000-4000-8000-000000000000'])).toString('base64url');
+    const result = await petitions.subgraph.request(OPEN, { after: forged });
+    expect(errorCodes(result)).toEqual(['BAD_USER_INPUT']);
+    expect(result.errors?.[0]?.message).toBe(`after is not a valid cursor for this list: "${forged}".`);
+  });
+
   it('should read a page of 50 with its creators in one SQL statement', async () => {
     petitions.database.resetQueryCount();
     await petitions.subgraph.request(

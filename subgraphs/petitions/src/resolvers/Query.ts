@@ -8,7 +8,7 @@ const MAX_EVENTS_PER_CALL = 1000;
 
 export const Query: QueryResolvers = {
   openPetitions: async (_parent, args, { store }) => {
-    const page = readPageRequest(args, 50);
+    const page = readPageRequest(args, 50, 'timestamp');
     const rows = await store.listOpenPetitions(page);
     return toConnection(
       rows,

@@ -14,7 +14,7 @@ export const PetitionConnection: PetitionConnectionResolvers = {
 export const User: UserResolvers = {
   signedPetitions: async (user, args, { viewer, signatures }) => {
     assertViewerIs(viewer, user.id, 'signatures');
-    const page = readPageRequest(args, 20);
+    const page = readPageRequest(args, 20, 'timestamp');
     const rows = await signatures.listSignaturesOfUser(user.id, page);
     const connection = toConnection(
       rows,

@@ -111,6 +111,22 @@ describe('users accounts', () => {
       ],
       ['an empty name', 'empty@example.com', 'correct horse battery', '   ', 'name', 'Name must not be empty.'],
       [
+        'a NUL in the name',
+        'nul@example.com',
+        'correct horse battery',
+        'Ada\u0000',
+        'name',
+        'Name must not contain NUL characters.',
+      ],
+      [
+        'a NUL in the email',
+        'n\u0000ul@example.com',
+        'correct horse battery',
+        'Name',
+        'email',
+        '"n\u0000ul@example.com" is not a valid email address.',
+      ],
+      [
         'an over-long name',
         'big@example.com',
         'correct horse battery',
@@ -145,6 +161,7 @@ describe('users accounts', () => {
       ['the password is wrong', 'hopper@example.com', 'the wrong password'],
       ['no account has the email', 'nobody@example.com', 'the right password'],
       ['the password is absurdly long', 'hopper@example.com', 'x'.repeat(10_000)],
+      ['the email holds a NUL character', 'hopper\u0000@example.com', 'the right password'],
     ])('should answer the same InvalidCredentials and start no session when %s', async (_case, email, password) => {
       const sessionsBefore = await countRows('sessions');
       expect(await login(email, password)).toEqual({

@@ -30,7 +30,7 @@ export interface AccountDeps {
   now?: () => Date;
 }
 
-const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const EMAIL_PATTERN = /^[^\s@\0]+@[^\s@\0]+\.[^\s@\0]+$/;
 const MAX_EMAIL_LENGTH = 254;
 
 /** Emails are compared trimmed and lower-cased. */
@@ -75,7 +75,11 @@ export function createAccounts(deps: AccountDeps) {
 
     async login(input: LoginInput): Promise<AuthOutcome> {
       // Over-long input cannot match an account; refusing it early bounds hashing cost.
-      if (input.password.length > PASSWORD_LIMITS.max * 4 || input.email.length > MAX_EMAIL_LENGTH * 4) {
+      if (
+        input.password.length > PASSWORD_LIMITS.max * 4 ||
+        input.email.length > MAX_EMAIL_LENGTH * 4 ||
+        input.email.includes('\0')
+      ) {
         return { kind: 'invalidCredentials' };
       }
       const found = await deps.store.findCredentialsByEmail(normaliseEmail(input.email));
