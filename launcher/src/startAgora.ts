@@ -117,6 +117,8 @@ export async function startAgora(options: AgoraOptions): Promise<RunningAgora> {
           ttlSeconds: options.tokenTtlSeconds,
         },
         passwordHashing: options.passwordHashing,
+        logger: options.logger.child('users'),
+        revocationRepublishIntervalMs: 60_000,
       }),
     );
     await start('inventory', INVENTORY_MIGRATIONS_DIR, (db) => createInventorySubgraph({ db }));

@@ -8,6 +8,7 @@ export interface UsersConfig {
   databaseUrl: string;
   tokens: TokenSettings;
   passwordHashing: PasswordHashing;
+  revocationRepublishIntervalMs: number;
 }
 
 export const USERS_DEFAULT_PORT = 4001;
@@ -24,6 +25,7 @@ export function loadUsersConfig(env: Env): UsersConfig {
       audience: r.string('JWT_AUDIENCE', DEFAULT_TOKEN_AUDIENCE),
       ttlSeconds: r.int('TOKEN_TTL_SECONDS', { default: 3600, min: 60, max: 7 * 24 * 3600 }),
     },
+    revocationRepublishIntervalMs: r.int('REVOCATION_REPUBLISH_INTERVAL_MS', { default: 60_000, min: 1_000 }),
     passwordHashing: {
       memoryKib: r.int('PASSWORD_HASH_MEMORY_KIB', { default: DEFAULT_PASSWORD_HASHING.memoryKib, min: 1024 }),
       timeCost: r.int('PASSWORD_HASH_TIME_COST', { default: DEFAULT_PASSWORD_HASHING.timeCost, min: 1, max: 10 }),

@@ -17,7 +17,14 @@ await runService(
       migrationsDir: USERS_MIGRATIONS_DIR,
       serve: { ...config.service, logger },
       build: (db) =>
-        createUsersSubgraph({ db, kv: adapters.kv, tokens: config.tokens, passwordHashing: config.passwordHashing }),
+        createUsersSubgraph({
+          db,
+          kv: adapters.kv,
+          tokens: config.tokens,
+          passwordHashing: config.passwordHashing,
+          logger,
+          revocationRepublishIntervalMs: config.revocationRepublishIntervalMs,
+        }),
     });
     return {
       async stop() {

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { KeyValueStore } from '@agora/adapters';
 import type { Db } from '@agora/db';
-import { buildSchemaFromFile, type SubgraphDefinition } from '@agora/service';
+import { buildSchemaFromFile, type Logger, type SubgraphDefinition } from '@agora/service';
 import type { UsersContext } from './context.js';
 import { createAccounts } from './domain/accounts.js';
 import { createPasswordHasher, type PasswordHashing } from './domain/passwords.js';
@@ -21,6 +21,9 @@ export interface UsersDeps {
   kv: KeyValueStore;
   tokens: TokenSettings;
   passwordHashing: PasswordHashing;
+  logger: Logger;
+  /** How often revoked sessions are written to the shared store again (in case it lost them). */
+  revocationRepublishIntervalMs: number;
 }
 
 /** Builds the users subgraph: accounts, sessions and tokens. No I/O until it serves. */
@@ -32,12 +35,25 @@ export function createUsersSubgraph(deps: UsersDeps): SubgraphDefinition<UsersCo
     passwords: createPasswordHasher(deps.passwordHashing),
     tokens: createTokenIssuer(deps.tokens),
   });
+  let timer: NodeJS.Timeout | undefined;
+  const republish = () =>
+    accounts.republishRevocations().catch((error: unknown) => {
+      deps.logger.warn('could not write revoked sessions to the shared store; will try again', { error });
+    });
   return {
     name: 'users',
     schema: buildSchemaFromFile(USERS_SCHEMA_PATH, resolvers),
     createContext: (viewer) => ({ viewer, accounts, loaders: createUserLoaders(store) }),
     checkReadiness: async () => {
       await deps.db.query('SELECT 1');
+    },
+    start: async () => {
+      await republish();
+      timer = setInterval(() => void republish(), deps.revocationRepublishIntervalMs);
+      timer.unref();
+    },
+    stop: async () => {
+      clearInterval(timer);
     },
   };
 }

@@ -228,6 +228,22 @@ describe('users accounts', () => {
       expect(await users.kv.get(revokedSessionKey(identity.sessionId))).toBe('revoked');
     });
 
+    it('should write revoked sessions to the shared store again when it starts with an empty one', async () => {
+      const { user } = await register('comeback@example.com');
+      const [session] = await users.database.db.query<{ id: string }>('SELECT id FROM sessions WHERE user_id = $1', [
+        user?.id,
+      ]);
+      await users.subgraph.request(
+        'mutation { logout }',
+        {},
+        { userId: user?.id as string, sessionId: session?.id as string },
+      );
+
+      users = await users.restart();
+
+      expect(await users.kv.get(revokedSessionKey(session?.id as string))).toBe('revoked');
+    });
+
     it("should not revoke someone else's session when the session id is not the caller's", async () => {
       const { user: victim } = await register('victim@example.com');
       const { user: attacker } = await register('attacker@example.com');

@@ -1,15 +1,24 @@
 import { MemKeyValueStore } from '@agora/adapters';
 import { runMigrations } from '@agora/db';
-import { DEFAULT_TOKEN_AUDIENCE, DEFAULT_TOKEN_ISSUER, generateSigningKeys } from '@agora/service';
-import { TEST_PASSWORD_HASHING, createTestDatabase, serveTestSubgraph } from '@agora/testkit';
+import {
+  DEFAULT_TOKEN_AUDIENCE,
+  DEFAULT_TOKEN_ISSUER,
+  generateSigningKeys,
+  silentLogger,
+  type SigningKeys,
+} from '@agora/service';
+import { TEST_PASSWORD_HASHING, createTestDatabase, serveTestSubgraph, type TestDatabase } from '@agora/testkit';
 import { USERS_MIGRATIONS_DIR, createUsersSubgraph } from '../subgraph.js';
 
-/** The users subgraph on its own fresh database, served on a free port. */
-export async function startUsers() {
-  const database = await createTestDatabase('users');
+/**
+ * The users subgraph on its own fresh database, served on a free port; or on the database
+ * of an earlier one, as after a restart.
+ */
+export async function startUsers(earlier?: { database: TestDatabase; keys: SigningKeys }) {
+  const database = earlier?.database ?? (await createTestDatabase('users'));
   await runMigrations(database.db, USERS_MIGRATIONS_DIR);
   const kv = new MemKeyValueStore();
-  const keys = generateSigningKeys();
+  const keys = earlier?.keys ?? generateSigningKeys();
   const subgraph = await serveTestSubgraph(
     createUsersSubgraph({
       db: database.db,
@@ -22,6 +31,8 @@ export async function startUsers() {
         ttlSeconds: 3600,
       },
       passwordHashing: TEST_PASSWORD_HASHING,
+      logger: silentLogger,
+      revocationRepublishIntervalMs: 3_600_000,
     }),
   );
   return {
@@ -29,6 +40,11 @@ export async function startUsers() {
     kv,
     keys,
     subgraph,
+    /** Stops serving but keeps the database, as a restart would. */
+    async restart() {
+      await subgraph.stop();
+      return startUsers({ database, keys });
+    },
     async stop() {
       await subgraph.stop();
       await database.drop();

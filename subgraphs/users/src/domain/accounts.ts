@@ -57,6 +57,12 @@ export function checkRegistration(input: RegisterInput): InputProblem | null {
 export function createAccounts(deps: AccountDeps) {
   const now = deps.now ?? (() => new Date());
 
+  /** Marks a session revoked in the shared store until its tokens would expire anyway. */
+  async function publishRevocation(sessionId: string, expiresAt: Date): Promise<void> {
+    const secondsLeft = Math.ceil((expiresAt.getTime() - now().getTime()) / 1000);
+    if (secondsLeft > 0) await deps.kv.set(revokedSessionKey(sessionId), 'revoked', secondsLeft);
+  }
+
   return {
     async register(input: RegisterInput): Promise<AuthOutcome> {
       const problem = checkRegistration(input);
@@ -92,14 +98,24 @@ export function createAccounts(deps: AccountDeps) {
     },
 
     /**
+     * Writes every revoked, unexpired session to the shared store again, so the gateway
+     * keeps refusing their tokens after the store lost them (an in-process store after a
+     * restart, a Redis without persistence after its own).
+     */
+    async republishRevocations(): Promise<number> {
+      const sessions = await deps.store.findRevokedLiveSessions();
+      for (const session of sessions) await publishRevocation(session.id, session.expiresAt);
+      return sessions.length;
+    },
+
+    /**
      * Revokes the caller's session: durably in PostgreSQL, and in the shared store the
      * gateway checks on every request, until the session's tokens would expire anyway.
      */
     async logout(viewer: Identity): Promise<boolean> {
       const session = await deps.store.findAndRevokeSession(viewer.sessionId, viewer.userId);
       if (session === null) return false;
-      const secondsLeft = Math.ceil((session.expiresAt.getTime() - now().getTime()) / 1000);
-      if (secondsLeft > 0) await deps.kv.set(revokedSessionKey(session.id), 'revoked', secondsLeft);
+      await publishRevocation(session.id, session.expiresAt);
       return true;
     },
   };

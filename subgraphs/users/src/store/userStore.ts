@@ -70,6 +70,13 @@ export function createUserStore(db: Db) {
       return insertSession(db, userId, expiresAt);
     },
 
+    /** Sessions logged out whose tokens would still be accepted (not expired yet). */
+    findRevokedLiveSessions() {
+      return db.query<SessionRecord>(
+        `SELECT ${SESSION_COLUMNS} FROM sessions WHERE revoked_at IS NOT NULL AND expires_at > now()`,
+      );
+    },
+
     /** Marks the session revoked (once; later calls keep the first time) and returns it. */
     findAndRevokeSession(sessionId: string, userId: string) {
       return db.queryOne<SessionRecord>(
