@@ -225,12 +225,19 @@ async function waitUntilAccepting(url: string, server: ChildProcess, output: () 
 /**
  * A parent killed without warning leaves its PostgreSQL running and holding the data
  * folder; stop it (the PID is the first line of postmaster.pid) before starting afresh.
+ * Only a postgres process serving this very folder is stopped: after a reboot the PID may
+ * belong to anything, and then the pid file is merely stale and PostgreSQL replaces it.
  */
 async function stopLeftoverServer(dataDir: string, logger: Logger): Promise<void> {
   const pidFile = `${dataDir}/postmaster.pid`;
   if (!existsSync(pidFile)) return;
   const pid = Number((await readFile(pidFile, 'utf8')).split('\n')[0]);
   if (!Number.isInteger(pid) || pid <= 0 || !isRunning(pid)) return;
+  if (!(await isPostgresServing(pid, dataDir))) {
+    logger.warn('removing a stale PostgreSQL pid file that names another process', { pid });
+    await rm(pidFile, { force: true });
+    return;
+  }
   logger.warn('stopping a PostgreSQL left running by an earlier start', { pid });
   process.kill(pid, 'SIGINT');
   const deadline = Date.now() + 15_000;
@@ -238,6 +245,16 @@ async function stopLeftoverServer(dataDir: string, logger: Logger): Promise<void
     if (Date.now() > deadline)
       throw new Error(`PostgreSQL (pid ${pid}) from an earlier start did not stop; stop it and try again`);
     await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Whether `pid` runs postgres with `-D dataDir` (its command line, as ps shows it). */
+async function isPostgresServing(pid: number, dataDir: string): Promise<boolean> {
+  try {
+    const { stdout } = await run('ps', ['-o', 'command=', '-p', String(pid)]);
+    return /(^|\/)postgres\s/.test(stdout.trim()) && stdout.includes(`-D ${dataDir} `);
+  } catch {
+    return false;
   }
 }
 

@@ -85,3 +85,30 @@ describe('startEmbeddedPostgres as root', () => {
     }
   });
 });
+
+describe('startEmbeddedPostgres after an unclean end', () => {
+  it('should stop a PostgreSQL its parent left behind, and ignore a pid file naming another process', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'agora-leftover-'));
+    try {
+      const orphan = await startEmbeddedPostgres({ dataDir: dir, password: 'p', logger: silentLogger });
+      // As if the parent had been killed: the server runs on, holding the folder.
+      const restarted = await startEmbeddedPostgres({ dataDir: dir, password: 'p', logger: silentLogger });
+      try {
+        const client = new pg.Client({ connectionString: restarted.url });
+        await client.connect();
+        await client.end();
+      } finally {
+        await restarted.stop();
+      }
+      await orphan.stop();
+
+      // A pid file whose PID now belongs to this very test process, not to postgres.
+      const { writeFile } = await import('node:fs/promises');
+      await writeFile(path.join(dir, 'postmaster.pid'), `${process.pid}\n${dir}\n`);
+      const afterReboot = await startEmbeddedPostgres({ dataDir: dir, password: 'p', logger: silentLogger });
+      await afterReboot.stop();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

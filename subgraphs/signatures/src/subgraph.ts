@@ -37,7 +37,7 @@ export function createSignaturesSubgraph(deps: SignaturesDeps): SubgraphDefiniti
     logger: deps.logger,
     syncIntervalMs: deps.replicaSyncIntervalMs,
   });
-  const signing = createSigning({ signatures, replicas, replica });
+  const signing = createSigning({ signatures, replica });
   return {
     name: 'signatures',
     schema: buildSchemaFromFile(SIGNATURES_SCHEMA_PATH, resolvers),

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import { TOPICS } from '@agora/adapters';
 import { dataOf, errorCodes, eventually } from '@agora/testkit';
 import { SIGN, someone, startSignatures, type SignaturesHarness } from './signaturesHarness.js';
@@ -95,6 +96,30 @@ describe('signatures signing', () => {
       message: 'This petition is closed and takes no more signatures.',
     });
     expect(await storedCount(id)).toEqual({ rows: 0, counter: 0 });
+  });
+
+  it('should refuse a signature that waited on a close being applied, once the close commits', async () => {
+    const id = await signatures.launch();
+    await eventually(async () => (await signatures.replicaStatus(id)) === 'OPEN');
+    const closer = new pg.Client({ connectionString: signatures.database.url });
+    await closer.connect();
+    try {
+      await closer.query('BEGIN');
+      await closer.query('SELECT 1 FROM petition_replicas WHERE petition_id = $1 FOR UPDATE', [id]);
+      const signing = sign(id);
+      await eventually(async () => {
+        const { rows } = await closer.query(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+        );
+        return rows[0].n > 0;
+      });
+      await closer.query(`UPDATE petition_replicas SET status = 'CLOSED' WHERE petition_id = $1`, [id]);
+      await closer.query('COMMIT');
+      expect(await signing).toMatchObject({ __typename: 'PetitionNotOpen' });
+      expect(await storedCount(id)).toEqual({ rows: 0, counter: 0 });
+    } finally {
+      await closer.end();
+    }
   });
 
   it.each([randomUUID(), 'not-an-id'])(

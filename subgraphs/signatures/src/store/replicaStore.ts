@@ -1,10 +1,5 @@
-import type { PetitionLifecycleEvent, LifecycleStatus } from '@agora/adapters';
+import type { PetitionLifecycleEvent } from '@agora/adapters';
 import type { Db } from '@agora/db';
-
-export interface ReplicaRecord {
-  petitionId: string;
-  status: LifecycleStatus;
-}
 
 export interface ApplyResult {
   /** The last sequence applied after this call. */
@@ -16,13 +11,6 @@ export interface ApplyResult {
 /** SQL for the replica of which petitions are open. */
 export function createReplicaStore(db: Db) {
   return {
-    findReplica(petitionId: string) {
-      return db.queryOne<ReplicaRecord>(
-        `SELECT petition_id AS "petitionId", status FROM petition_replicas WHERE petition_id = $1`,
-        [petitionId],
-      );
-    },
-
     async readPosition(): Promise<number> {
       const row = await db.queryOne<{ position: number }>(
         'SELECT last_sequence::int AS position FROM replica_position',

@@ -12,38 +12,51 @@ export interface SignatureCountRecord {
   count: number;
 }
 
+/** What a signing attempt found: the replica's verdict, or the signature. */
+export type SignAttempt =
+  | { kind: 'unknown' }
+  | { kind: 'closed' }
+  | { kind: 'alreadySigned'; signedAt: Date }
+  | { kind: 'signed'; signedAt: Date; count: number };
+
 const SIGNATURE_COLUMNS = `petition_id AS "petitionId", user_id AS "userId", signed_at AS "signedAt"`;
 
 /** SQL for signatures and their counts; plain records out. */
 export function createSignatureStore(db: Db) {
   return {
     /**
-     * Records the signature and bumps the count in one transaction. Null, with nothing
-     * written, when the user had signed already.
+     * Signs, in one transaction, if the replica says the petition is open: the signature and
+     * the count are written together, and the replica row is held (FOR SHARE) so that a close
+     * applied meanwhile waits for this signature rather than slipping in between.
      */
-    insertSignature(petitionId: string, userId: string) {
+    signIfOpen(petitionId: string, userId: string): Promise<SignAttempt> {
       return db.transaction(async (tx) => {
+        const replica = await tx.queryOne<{ status: string }>(
+          'SELECT status FROM petition_replicas WHERE petition_id = $1 FOR SHARE',
+          [petitionId],
+        );
+        if (replica === null) return { kind: 'unknown' };
+        if (replica.status !== 'OPEN') return { kind: 'closed' };
         const signature = await tx.queryOne<SignatureRecord>(
           `INSERT INTO signatures (petition_id, user_id) VALUES ($1, $2)
            ON CONFLICT (petition_id, user_id) DO NOTHING RETURNING ${SIGNATURE_COLUMNS}`,
           [petitionId, userId],
         );
-        if (signature === null) return null;
+        if (signature === null) {
+          const earlier = await tx.queryOne<SignatureRecord>(
+            `SELECT ${SIGNATURE_COLUMNS} FROM signatures WHERE petition_id = $1 AND user_id = $2`,
+            [petitionId, userId],
+          );
+          return { kind: 'alreadySigned', signedAt: (earlier as SignatureRecord).signedAt };
+        }
         const counted = await tx.queryOne<{ count: number }>(
           `INSERT INTO signature_counts (petition_id, count) VALUES ($1, 1)
            ON CONFLICT (petition_id) DO UPDATE SET count = signature_counts.count + 1
            RETURNING count`,
           [petitionId],
         );
-        return { signature, count: counted?.count ?? 0 };
+        return { kind: 'signed', signedAt: signature.signedAt, count: (counted as { count: number }).count };
       });
-    },
-
-    findSignature(petitionId: string, userId: string) {
-      return db.queryOne<SignatureRecord>(
-        `SELECT ${SIGNATURE_COLUMNS} FROM signatures WHERE petition_id = $1 AND user_id = $2`,
-        [petitionId, userId],
-      );
     },
 
     findCounts(petitionIds: readonly string[]) {
