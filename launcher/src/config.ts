@@ -28,6 +28,7 @@ export const DEFAULT_DATA_DIR = fileURLToPath(new URL('../../.agora', import.met
 export function loadLauncherConfig(env: Env): LauncherConfig {
   return readConfig('agora (all-in-one)', env, (r) => {
     const subgraphBasePort = r.int('SUBGRAPH_BASE_PORT', { default: 4001, min: 0, max: 65_000 });
+    const production = r.oneOf('NODE_ENV', ['development', 'production', 'test'], 'development') === 'production';
     return {
       databaseUrl: r.url('DATABASE_URL', ['postgres:', 'postgresql:'], r.optional('DATABASE_URL')),
       databasePrefix: r.string('DATABASE_PREFIX', 'agora_'),
@@ -42,8 +43,9 @@ export function loadLauncherConfig(env: Env): LauncherConfig {
         SUBGRAPHS.map(({ name }, index) => [name, subgraphBasePort === 0 ? 0 : subgraphBasePort + index]),
       ) as Record<SubgraphName, number>,
       gatewaySecret: r.optional('GATEWAY_SECRET'),
-      production: r.oneOf('NODE_ENV', ['development', 'production', 'test'], 'development') === 'production',
-      seedDemoData: r.boolean('SEED_DEMO_DATA', true),
+      production,
+      // Demo users have a published password: never loaded in production unless asked for.
+      seedDemoData: r.boolean('SEED_DEMO_DATA', !production),
     };
   });
 }

@@ -100,9 +100,9 @@ export async function seedDemoData(gatewayUrl: string, inventoryDatabaseUrl: str
   const petitionIds: string[] = [];
   for (const [index, token] of tokens.entries()) {
     const me = await callGateway<{
-      me: { account: { balance: { amount: number } }; petitions: { id: string; title: string; status: string }[] };
-    }>(gatewayUrl, `{ me { account { balance { amount } } petitions { id title status } } }`, {}, token);
-    if (me.me.account.balance.amount === 0) {
+      me: { account: { entries: { id: string }[] }; petitions: { id: string; title: string; status: string }[] };
+    }>(gatewayUrl, `{ me { account { entries(first: 1) { id } } petitions { id title status } } }`, {}, token);
+    if (me.me.account.entries.length === 0) {
       await callGateway(
         gatewayUrl,
         `mutation ($amount: Int!) { deposit(amount: $amount) { __typename } }`,

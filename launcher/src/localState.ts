@@ -8,6 +8,8 @@ export interface LocalState {
   gatewaySecret: string;
   postgresPassword: string;
   signingKeys: SigningKeys;
+  /** The databases the demo data was loaded into (see `demoDataKey`), so it is loaded once. */
+  seededDatabases?: string[];
 }
 
 function isLocalState(value: unknown): value is LocalState {
@@ -37,7 +39,11 @@ export async function loadLocalState(dataDir: string): Promise<LocalState> {
     postgresPassword: randomBytes(24).toString('base64url'),
     signingKeys: generateSigningKeys(),
   };
-  await mkdir(dataDir, { recursive: true });
-  await writeFile(file, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
+  await saveLocalState(dataDir, state);
   return state;
+}
+
+export async function saveLocalState(dataDir: string, state: LocalState): Promise<void> {
+  await mkdir(dataDir, { recursive: true });
+  await writeFile(`${dataDir}/state.json`, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
 }

@@ -1,10 +1,11 @@
 // `npm start`: Agora all-in-one (every service in this process), or one service with --service <name>.
+import { redactUrl } from '@agora/db';
 import { SUBGRAPHS } from '@agora/schema';
 import { createLogger, runService, type Stoppable } from '@agora/service';
 import { loadLauncherConfig } from './config.js';
 import { DEMO_PASSWORD, DEMO_USERS, seedDemoData } from './demoData.js';
 import type { EmbeddedServer } from './embeddedPostgres.js';
-import { loadLocalState } from './localState.js';
+import { loadLocalState, saveLocalState } from './localState.js';
 import { startAgora } from './startAgora.js';
 
 const SERVICES = ['gateway', ...SUBGRAPHS.map((subgraph) => subgraph.name)];
@@ -55,9 +56,12 @@ async function startAllInOne(): Promise<Stoppable> {
       replicaSyncIntervalMs: 30_000,
       logger: createLogger({ service: 'agora', level: 'warn' }),
     });
-    if (config.seedDemoData) {
-      logger.info('loading the demo data that is missing (a later start finds it in place)');
+    const seedKey =
+      embedded === undefined ? `${redactUrl(config.databaseUrl as string)}|${config.databasePrefix}` : embedded.dataDir;
+    if (config.seedDemoData && !(state.seededDatabases ?? []).includes(seedKey)) {
+      logger.info('loading the demo data (once per database)');
       await seedDemoData(agora.gatewayUrl, agora.databaseUrls.inventory, logger);
+      await saveLocalState(config.dataDir, { ...state, seededDatabases: [...(state.seededDatabases ?? []), seedKey] });
     }
     printWelcome(
       agora.gatewayUrl,

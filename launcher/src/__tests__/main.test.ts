@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { dropDatabase, withDatabase } from '@agora/db';
+import { createDb, dropDatabase, withDatabase } from '@agora/db';
 import { SUBGRAPHS } from '@agora/schema';
 import { TEST_DATABASE_SERVER, dataOf, postGraphQL, uniqueTag } from '@agora/testkit';
 
@@ -57,6 +57,15 @@ describe('npm start', () => {
   let dataDir: string;
   const prefix = `agora_test_main_${uniqueTag()}_`;
 
+  async function countSessions() {
+    const db = createDb({ connectionString: withDatabase(TEST_DATABASE_SERVER, `${prefix}users`) });
+    try {
+      return (await db.queryOne<{ n: number }>('SELECT count(*)::int AS n FROM sessions'))?.n;
+    } finally {
+      await db.close();
+    }
+  }
+
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'agora-main-'));
   });
@@ -84,9 +93,26 @@ describe('npm start', () => {
     );
 
     expect(dataOf(result)).toEqual({ products: { totalCount: 20 }, openPetitions: { totalCount: 10 } });
+    expect(agora.output()).toContain('loading the demo data');
     agora.child.kill('SIGINT');
     expect(await exitOf(agora.child)).toBe(0);
     expect(agora.output()).toContain('stopped');
+  });
+
+  it('should not load the demo data again on the next start', async () => {
+    const sessionsBefore = await countSessions();
+    const again = launch([], {
+      DATABASE_URL: TEST_DATABASE_SERVER,
+      DATABASE_PREFIX: prefix,
+      AGORA_DATA_DIR: dataDir,
+      PORT: '0',
+      SUBGRAPH_BASE_PORT: '0',
+    });
+    await again.waitFor(/GraphQL \+ Apollo Sandbox: /);
+    again.child.kill('SIGINT');
+    expect(await exitOf(again.child)).toBe(0);
+    expect(again.output()).not.toContain('loading the demo data');
+    expect(await countSessions()).toBe(sessionsBefore);
   });
 
   it('should refuse an unknown --service with a clear line and a non-zero exit', async () => {

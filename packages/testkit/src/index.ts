@@ -11,5 +11,11 @@ export {
 export { MessageQueue } from './messageQueue.js';
 export { TEST_REDIS_URL, testRedisPrefix } from './redis.js';
 export { serveTestSubgraph, type TestSubgraph } from './subgraphs.js';
-export { describeSubgraphContract, keyedTypes, type ContractSetup, type EntityCase } from './subgraphContract.js';
+export {
+  describeSubgraphContract,
+  keyedTypes,
+  ownTypeDefinitions,
+  type ContractSetup,
+  type EntityCase,
+} from './subgraphContract.js';
 export { eventually } from './eventually.js';

@@ -98,7 +98,15 @@ describe('inventory products', () => {
 
   it('should count only the rows it needs when a page of 50 is listed without totalCount', async () => {
     inventory.database.resetQueryCount();
-    await inventory.subgraph.request(`{ products(first: 50) { nodes { id sku stock inStock } } }`);
+    const result = await inventory.subgraph.request<{ products: { nodes: { sku: string }[] } }>(
+      `{ products(first: 50) { nodes { id sku stock inStock } } }`,
+    );
+    expect(
+      dataOf(result)
+        .products.nodes.map((node) => node.sku)
+        .slice(0, 2),
+    ).toEqual(['SKU-000', 'SKU-001']);
+    expect(dataOf(result).products.nodes).toHaveLength(50);
     expect(inventory.database.queryCount()).toBe(1);
   });
 });

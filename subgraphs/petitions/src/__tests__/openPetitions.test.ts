@@ -68,9 +68,12 @@ describe('petitions open list', () => {
 
   it('should read a page of 50 with its creators in one SQL statement', async () => {
     petitions.database.resetQueryCount();
-    await petitions.subgraph.request(
-      `{ openPetitions(first: 50) { nodes { id title status creator { id } openedAt } } }`,
-    );
+    const result = await petitions.subgraph.request<{
+      openPetitions: { nodes: { status: string; creator: { id: string } }[] };
+    }>(`{ openPetitions(first: 50) { nodes { id title status creator { id } openedAt } } }`);
+    const nodes = dataOf(result).openPetitions.nodes;
+    expect(nodes).toHaveLength(50);
+    expect(nodes.every((node) => node.status === 'OPEN' && typeof node.creator.id === 'string')).toBe(true);
     expect(petitions.database.queryCount()).toBe(1);
   });
 
