@@ -5,6 +5,7 @@ import type { InventoryContext } from './context.js';
 import { resolvers } from './resolvers/index.js';
 import { createProductLoaders } from './store/loaders.js';
 import { createProductStore } from './store/productStore.js';
+import { createReservationStore } from './store/reservationStore.js';
 
 export { INVENTORY_DEFAULT_PORT, loadInventoryConfig, type InventoryConfig } from './config.js';
 export { DEMO_PRODUCTS } from './store/demoProducts.js';
@@ -20,10 +21,11 @@ export interface InventoryDeps {
 /** Builds the inventory subgraph: products and their stock. No I/O until it serves. */
 export function createInventorySubgraph(deps: InventoryDeps): SubgraphDefinition<InventoryContext> {
   const products = createProductStore(deps.db);
+  const reservations = createReservationStore(deps.db);
   return {
     name: 'inventory',
     schema: buildSchemaFromFile(INVENTORY_SCHEMA_PATH, resolvers),
-    createContext: (viewer) => ({ viewer, products, loaders: createProductLoaders(products) }),
+    createContext: (viewer) => ({ viewer, products, reservations, loaders: createProductLoaders(products) }),
     checkReadiness: async () => {
       await deps.db.query('SELECT 1');
     },

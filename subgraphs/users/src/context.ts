@@ -1,10 +1,12 @@
 import type { Identity } from '@agora/service';
 import type { Accounts } from './domain/accounts.js';
 import type { UserLoaders } from './store/loaders.js';
+import type { UserStore } from './store/userStore.js';
 
 /** What every users resolver gets: the caller, this request's loaders, the domain. */
 export interface UsersContext {
   viewer: Identity | null;
   loaders: UserLoaders;
   accounts: Accounts;
+  store: UserStore;
 }

@@ -43,7 +43,7 @@ export function createUsersSubgraph(deps: UsersDeps): SubgraphDefinition<UsersCo
   return {
     name: 'users',
     schema: buildSchemaFromFile(USERS_SCHEMA_PATH, resolvers),
-    createContext: (viewer) => ({ viewer, accounts, loaders: createUserLoaders(store) }),
+    createContext: (viewer) => ({ viewer, accounts, store, loaders: createUserLoaders(store) }),
     checkReadiness: async () => {
       await deps.db.query('SELECT 1');
     },

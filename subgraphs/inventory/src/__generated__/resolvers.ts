@@ -3,6 +3,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import type { ProductRecord } from '../store/productStore.js';
 import type { ProductConnectionParent } from '../resolvers/parents.js';
+import type { ReservationRecord, ReservationLineRecord } from '../store/reservationStore.js';
 import type { InventoryContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -81,6 +82,105 @@ export type QueryProductsArgs = {
 
 export type QueryProductArgs = {
   id: Scalars['ID']['input'];
+};
+
+/** Internal (checkout saga): stock held for one order. Hidden from the public graph. */
+export type Mutation = {
+  __typename?: 'Mutation';
+  /**
+   * Takes the units of every line from stock for the order, all or none (stock never goes
+   * below zero). Idempotent per order: asking again answers the reservation as it stands.
+   */
+  reserveStock: ReserveStockResult;
+  /**
+   * Gives reserved units back to stock (a declined or abandoned checkout). Without a
+   * reservation it records a released one, so a late reserve for the order takes nothing.
+   */
+  releaseStock: StockReservation;
+  /** Marks the reserved units as sold (the order is paid). */
+  commitStock?: Maybe<StockReservation>;
+  /** Returns the units of a sold order to stock (the order was cancelled). */
+  restockOrder?: Maybe<StockReservation>;
+};
+
+
+/** Internal (checkout saga): stock held for one order. Hidden from the public graph. */
+export type MutationReserveStockArgs = {
+  orderId: Scalars['ID']['input'];
+  lines: Array<StockLineInput>;
+};
+
+
+/** Internal (checkout saga): stock held for one order. Hidden from the public graph. */
+export type MutationReleaseStockArgs = {
+  orderId: Scalars['ID']['input'];
+};
+
+
+/** Internal (checkout saga): stock held for one order. Hidden from the public graph. */
+export type MutationCommitStockArgs = {
+  orderId: Scalars['ID']['input'];
+};
+
+
+/** Internal (checkout saga): stock held for one order. Hidden from the public graph. */
+export type MutationRestockOrderArgs = {
+  orderId: Scalars['ID']['input'];
+};
+
+/** Units of one product an order needs. */
+export type StockLineInput = {
+  /** The product. */
+  productId: Scalars['ID']['input'];
+  /** How many units (1 to 100). */
+  quantity: Scalars['Int']['input'];
+};
+
+/** The outcome of reserveStock. */
+export type ReserveStockResult = StockReservation | StockShortage;
+
+/** Where an order's reservation is in its life. */
+export type ReservationStatus =
+  /** Taken from stock for a checkout in progress. */
+  | 'RESERVED'
+  /** Sold: the order is paid. */
+  | 'COMMITTED'
+  /** Given back to stock: the checkout did not complete. */
+  | 'RELEASED'
+  /** Given back to stock after the paid order was cancelled. */
+  | 'RESTOCKED';
+
+/** Stock held for one order. */
+export type StockReservation = {
+  __typename?: 'StockReservation';
+  /** The order. */
+  orderId: Scalars['ID']['output'];
+  /** Where the reservation is in its life. */
+  status: ReservationStatus;
+  /** The units held, priced as at reservation. */
+  lines: Array<ReservedLine>;
+};
+
+/** Units of one product held for an order. */
+export type ReservedLine = {
+  __typename?: 'ReservedLine';
+  /** The product. */
+  productId: Scalars['ID']['output'];
+  /** How many units. */
+  quantity: Scalars['Int']['output'];
+  /** The price of one unit when it was reserved. */
+  unitPrice: Money;
+};
+
+/** A line asked for more units than are in stock; nothing was reserved. */
+export type StockShortage = {
+  __typename?: 'StockShortage';
+  /** The product short of stock. */
+  productId: Scalars['ID']['output'];
+  /** Units asked for. */
+  requested: Scalars['Int']['output'];
+  /** Units in stock. */
+  available: Scalars['Int']['output'];
 };
 
 
@@ -173,6 +273,13 @@ export type FederationReferenceTypes = {
     & GraphQLRecursivePick<FederationTypes['Product'], {"id":true}> );
 };
 
+/** Mapping of union types */
+export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = {
+  ReserveStockResult:
+    | ( ReservationRecord & { __typename: 'StockReservation' } )
+    | ( StockShortage & { __typename: 'StockShortage' } )
+  ;
+};
 
 
 /** Mapping between all available schema types and the resolvers types */
@@ -184,6 +291,13 @@ export type ResolversTypes = {
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   ProductConnection: ResolverTypeWrapper<ProductConnectionParent>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  StockLineInput: StockLineInput;
+  ReserveStockResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ReserveStockResult']>;
+  ReservationStatus: ReservationStatus;
+  StockReservation: ResolverTypeWrapper<ReservationRecord>;
+  ReservedLine: ResolverTypeWrapper<ReservationLineRecord>;
+  StockShortage: ResolverTypeWrapper<StockShortage>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
 };
@@ -197,6 +311,12 @@ export type ResolversParentTypes = {
   ID: Scalars['ID']['output'];
   ProductConnection: ProductConnectionParent;
   Query: Record<PropertyKey, never>;
+  Mutation: Record<PropertyKey, never>;
+  StockLineInput: StockLineInput;
+  ReserveStockResult: ResolversUnionTypes<ResolversParentTypes>['ReserveStockResult'];
+  StockReservation: ReservationRecord;
+  ReservedLine: ReservationLineRecord;
+  StockShortage: StockShortage;
   String: Scalars['String']['output'];
   Boolean: Scalars['Boolean']['output'];
 };
@@ -241,12 +361,48 @@ export type QueryResolvers<ContextType = InventoryContext, ParentType extends Re
   product?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType, RequireFields<QueryProductArgs, 'id'>>;
 };
 
+export type MutationResolvers<ContextType = InventoryContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  reserveStock?: Resolver<ResolversTypes['ReserveStockResult'], ParentType, ContextType, RequireFields<MutationReserveStockArgs, 'orderId' | 'lines'>>;
+  releaseStock?: Resolver<ResolversTypes['StockReservation'], ParentType, ContextType, RequireFields<MutationReleaseStockArgs, 'orderId'>>;
+  commitStock?: Resolver<Maybe<ResolversTypes['StockReservation']>, ParentType, ContextType, RequireFields<MutationCommitStockArgs, 'orderId'>>;
+  restockOrder?: Resolver<Maybe<ResolversTypes['StockReservation']>, ParentType, ContextType, RequireFields<MutationRestockOrderArgs, 'orderId'>>;
+};
+
+export type ReserveStockResultResolvers<ContextType = InventoryContext, ParentType extends ResolversParentTypes['ReserveStockResult'] = ResolversParentTypes['ReserveStockResult']> = {
+  __resolveType: TypeResolveFn<'StockReservation' | 'StockShortage', ParentType, ContextType>;
+};
+
+export type StockReservationResolvers<ContextType = InventoryContext, ParentType extends ResolversParentTypes['StockReservation'] = ResolversParentTypes['StockReservation']> = {
+  orderId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['ReservationStatus'], ParentType, ContextType>;
+  lines?: Resolver<Array<ResolversTypes['ReservedLine']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type ReservedLineResolvers<ContextType = InventoryContext, ParentType extends ResolversParentTypes['ReservedLine'] = ResolversParentTypes['ReservedLine']> = {
+  productId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  quantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  unitPrice?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+};
+
+export type StockShortageResolvers<ContextType = InventoryContext, ParentType extends ResolversParentTypes['StockShortage'] = ResolversParentTypes['StockShortage']> = {
+  productId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  requested?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  available?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = InventoryContext> = {
   Money?: MoneyResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Product?: ProductResolvers<ContextType>;
   ProductConnection?: ProductConnectionResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
+  ReserveStockResult?: ReserveStockResultResolvers<ContextType>;
+  StockReservation?: StockReservationResolvers<ContextType>;
+  ReservedLine?: ReservedLineResolvers<ContextType>;
+  StockShortage?: StockShortageResolvers<ContextType>;
 };
 
 export type DirectiveResolvers<ContextType = InventoryContext> = {

@@ -46,6 +46,17 @@ export type Query = {
   __typename?: 'Query';
   /** The caller, or null when the request carries no valid token. */
   me?: Maybe<User>;
+  /**
+   * Internal (checkout): whether this session of this user is still active, neither logged
+   * out nor expired. Hidden from the public graph.
+   */
+  sessionActive: Scalars['Boolean']['output'];
+};
+
+
+export type QuerySessionActiveArgs = {
+  userId: Scalars['ID']['input'];
+  sessionId: Scalars['ID']['input'];
 };
 
 export type Mutation = {
@@ -305,6 +316,7 @@ export type UserResolvers<ContextType = UsersContext, ParentType extends Resolve
 
 export type QueryResolvers<ContextType = UsersContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   me?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+  sessionActive?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<QuerySessionActiveArgs, 'userId' | 'sessionId'>>;
 };
 
 export type MutationResolvers<ContextType = UsersContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {

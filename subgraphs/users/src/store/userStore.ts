@@ -70,6 +70,16 @@ export function createUserStore(db: Db) {
       return insertSession(db, userId, expiresAt);
     },
 
+    /** Whether the session exists for the user, is not revoked and has not expired. */
+    async isSessionActive(sessionId: string, userId: string): Promise<boolean> {
+      const row = await db.queryOne<{ active: boolean }>(
+        `SELECT true AS active FROM sessions
+         WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL AND expires_at > now()`,
+        [sessionId, userId],
+      );
+      return row !== null;
+    },
+
     /** Sessions logged out whose tokens would still be accepted (not expired yet). */
     findRevokedLiveSessions() {
       return db.query<SessionRecord>(
