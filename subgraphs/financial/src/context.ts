@@ -2,6 +2,7 @@ import type { Identity } from '@agora/service';
 import type { Deposits } from './domain/deposits.js';
 import type { AccountStore } from './store/accountStore.js';
 import type { BillingStore } from './store/billingStore.js';
+import type { ChargeStore } from './store/chargeStore.js';
 import type { FinancialLoaders } from './store/loaders.js';
 
 /** What every financial resolver gets: the caller, this request's loaders, the domain. */
@@ -11,4 +12,5 @@ export interface FinancialContext {
   accounts: AccountStore;
   billing: BillingStore;
   deposits: Deposits;
+  charges: ChargeStore;
 }

@@ -6,6 +6,7 @@ import { createDeposits } from './domain/deposits.js';
 import { resolvers } from './resolvers/index.js';
 import { createAccountStore } from './store/accountStore.js';
 import { createBillingStore } from './store/billingStore.js';
+import { createChargeStore } from './store/chargeStore.js';
 import { createFinancialLoaders } from './store/loaders.js';
 
 export { FINANCIAL_DEFAULT_PORT, loadFinancialConfig, type FinancialConfig } from './config.js';
@@ -22,10 +23,12 @@ export function createFinancialSubgraph(deps: FinancialDeps): SubgraphDefinition
   const accounts = createAccountStore(deps.db);
   const billing = createBillingStore(deps.db);
   const deposits = createDeposits(accounts);
+  const charges = createChargeStore(deps.db);
   return {
     name: 'financial',
     schema: buildSchemaFromFile(FINANCIAL_SCHEMA_PATH, resolvers),
     createContext: (viewer) => ({
+      charges,
       viewer,
       accounts,
       billing,

@@ -7,6 +7,7 @@ import type { PaymentRecord, InvoiceRecord } from '../store/billingStore.js';
 import type { FinancialContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
@@ -170,11 +171,70 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** Tops up the caller's own account by `amount` minor units (1 to 100000000). */
   deposit: DepositResult;
+  /**
+   * Internal (checkout saga): charges the buyer's account for an order, at most once per order:
+   * ledger entry, payment and numbered invoice in one transaction; never below zero. Asking
+   * again answers the same payment.
+   */
+  chargeOrder: ChargeResult;
+  /**
+   * Internal (checkout recovery): settles an interrupted checkout. If the order was charged,
+   * says so; if not, fences it, so that a charge arriving later is refused.
+   */
+  settleOrderCharge: ChargeSettlement;
+  /** Internal (cancelOrder): pays a captured payment back to the account, once. */
+  refundOrder?: Maybe<Payment>;
 };
 
 
 export type MutationDepositArgs = {
   amount: Scalars['Int']['input'];
+};
+
+
+export type MutationChargeOrderArgs = {
+  orderId: Scalars['ID']['input'];
+  userId: Scalars['ID']['input'];
+  amount: Scalars['Int']['input'];
+  currency: Scalars['String']['input'];
+};
+
+
+export type MutationSettleOrderChargeArgs = {
+  orderId: Scalars['ID']['input'];
+};
+
+
+export type MutationRefundOrderArgs = {
+  orderId: Scalars['ID']['input'];
+};
+
+/** The outcome of chargeOrder. */
+export type ChargeResult = Payment | ChargeDeclined | ChargeFenced;
+
+/** The account could not cover the amount; nothing was charged. */
+export type ChargeDeclined = {
+  __typename?: 'ChargeDeclined';
+  /** The balance at the time of the attempt. */
+  balance: Money;
+  /** The amount asked for. */
+  amount: Money;
+};
+
+/** The order's checkout was settled as not charged; no charge is taken for it any more. */
+export type ChargeFenced = {
+  __typename?: 'ChargeFenced';
+  /** The order. */
+  orderId: Scalars['ID']['output'];
+};
+
+/** Whether an interrupted checkout's order was charged. */
+export type ChargeSettlement = {
+  __typename?: 'ChargeSettlement';
+  /** The order. */
+  orderId: Scalars['ID']['output'];
+  /** The payment, if the order was charged; null means it never will be. */
+  payment?: Maybe<Payment>;
 };
 
 /** The outcome of deposit. */
@@ -295,6 +355,11 @@ export type FederationReferenceTypes = {
 
 /** Mapping of union types */
 export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = {
+  ChargeResult:
+    | ( PaymentRecord & { __typename: 'Payment' } )
+    | ( ChargeDeclined & { __typename: 'ChargeDeclined' } )
+    | ( ChargeFenced & { __typename: 'ChargeFenced' } )
+  ;
   DepositResult:
     | ( AccountRecord & { __typename: 'Account' } )
     | ( InvalidInput & { __typename: 'InvalidInput' } )
@@ -324,6 +389,10 @@ export type ResolversTypes = {
   Invoice: ResolverTypeWrapper<InvoiceRecord>;
   InvoiceConnection: ResolverTypeWrapper<InvoiceConnectionParent>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  ChargeResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ChargeResult']>;
+  ChargeDeclined: ResolverTypeWrapper<ChargeDeclined>;
+  ChargeFenced: ResolverTypeWrapper<ChargeFenced>;
+  ChargeSettlement: ResolverTypeWrapper<Omit<ChargeSettlement, 'payment'> & { payment?: Maybe<ResolversTypes['Payment']> }>;
   DepositResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['DepositResult']>;
   InvalidInput: ResolverTypeWrapper<InvalidInput>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
@@ -346,6 +415,10 @@ export type ResolversParentTypes = {
   Invoice: InvoiceRecord;
   InvoiceConnection: InvoiceConnectionParent;
   Mutation: Record<PropertyKey, never>;
+  ChargeResult: ResolversUnionTypes<ResolversParentTypes>['ChargeResult'];
+  ChargeDeclined: ChargeDeclined;
+  ChargeFenced: ChargeFenced;
+  ChargeSettlement: Omit<ChargeSettlement, 'payment'> & { payment?: Maybe<ResolversParentTypes['Payment']> };
   DepositResult: ResolversUnionTypes<ResolversParentTypes>['DepositResult'];
   InvalidInput: InvalidInput;
   String: Scalars['String']['output'];
@@ -414,6 +487,7 @@ export type PaymentResolvers<ContextType = FinancialContext, ParentType extends 
   amount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['PaymentStatus'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type InvoiceResolvers<ContextType = FinancialContext, ParentType extends ResolversParentTypes['Invoice'] = ResolversParentTypes['Invoice'], FederationReferenceType extends FederationReferenceTypes['Invoice'] = FederationReferenceTypes['Invoice']> = {
@@ -433,6 +507,29 @@ export type InvoiceConnectionResolvers<ContextType = FinancialContext, ParentTyp
 
 export type MutationResolvers<ContextType = FinancialContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   deposit?: Resolver<ResolversTypes['DepositResult'], ParentType, ContextType, RequireFields<MutationDepositArgs, 'amount'>>;
+  chargeOrder?: Resolver<ResolversTypes['ChargeResult'], ParentType, ContextType, RequireFields<MutationChargeOrderArgs, 'orderId' | 'userId' | 'amount' | 'currency'>>;
+  settleOrderCharge?: Resolver<ResolversTypes['ChargeSettlement'], ParentType, ContextType, RequireFields<MutationSettleOrderChargeArgs, 'orderId'>>;
+  refundOrder?: Resolver<Maybe<ResolversTypes['Payment']>, ParentType, ContextType, RequireFields<MutationRefundOrderArgs, 'orderId'>>;
+};
+
+export type ChargeResultResolvers<ContextType = FinancialContext, ParentType extends ResolversParentTypes['ChargeResult'] = ResolversParentTypes['ChargeResult']> = {
+  __resolveType: TypeResolveFn<'Payment' | 'ChargeDeclined' | 'ChargeFenced', ParentType, ContextType>;
+};
+
+export type ChargeDeclinedResolvers<ContextType = FinancialContext, ParentType extends ResolversParentTypes['ChargeDeclined'] = ResolversParentTypes['ChargeDeclined']> = {
+  balance?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  amount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type ChargeFencedResolvers<ContextType = FinancialContext, ParentType extends ResolversParentTypes['ChargeFenced'] = ResolversParentTypes['ChargeFenced']> = {
+  orderId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type ChargeSettlementResolvers<ContextType = FinancialContext, ParentType extends ResolversParentTypes['ChargeSettlement'] = ResolversParentTypes['ChargeSettlement']> = {
+  orderId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  payment?: Resolver<Maybe<ResolversTypes['Payment']>, ParentType, ContextType>;
 };
 
 export type DepositResultResolvers<ContextType = FinancialContext, ParentType extends ResolversParentTypes['DepositResult'] = ResolversParentTypes['DepositResult']> = {
@@ -459,6 +556,10 @@ export type Resolvers<ContextType = FinancialContext> = {
   Invoice?: InvoiceResolvers<ContextType>;
   InvoiceConnection?: InvoiceConnectionResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  ChargeResult?: ChargeResultResolvers<ContextType>;
+  ChargeDeclined?: ChargeDeclinedResolvers<ContextType>;
+  ChargeFenced?: ChargeFencedResolvers<ContextType>;
+  ChargeSettlement?: ChargeSettlementResolvers<ContextType>;
   DepositResult?: DepositResultResolvers<ContextType>;
   InvalidInput?: InvalidInputResolvers<ContextType>;
 };
