@@ -4,7 +4,7 @@ import { withDatabase } from '@agora/db';
 import { FINANCIAL_MIGRATIONS_DIR, createFinancialSubgraph } from '@agora/financial';
 import { serveGateway } from '@agora/gateway';
 import { INVENTORY_MIGRATIONS_DIR, createInventorySubgraph } from '@agora/inventory';
-import { ORDERS_MIGRATIONS_DIR, createOrdersSubgraph } from '@agora/orders';
+import { ORDERS_MIGRATIONS_DIR, createOrdersSubgraph, type CheckoutSettings } from '@agora/orders';
 import { PETITIONS_MIGRATIONS_DIR, createPetitionsSubgraph } from '@agora/petitions';
 import { SUPERGRAPH_PATH, type SubgraphName } from '@agora/schema';
 import {
@@ -38,6 +38,12 @@ export interface AgoraOptions {
   tokenTtlSeconds: number;
   serviceTimeoutMs: number;
   replicaSyncIntervalMs: number;
+  checkout: CheckoutSettings;
+  /**
+   * Where one subgraph calls another; tests put a fault-injecting proxy in between. By
+   * default the callee's own URL.
+   */
+  routeServiceCall?: (callee: SubgraphName, url: string) => Promise<string>;
   logger: Logger;
   /** Called with every statement a subgraph sends (tests count round trips with it). */
   onQuery?: (subgraph: SubgraphName, sql: string) => void;
@@ -96,13 +102,16 @@ export async function startAgora(options: AgoraOptions): Promise<RunningAgora> {
     return server;
   }
 
-  const clientOf = (service: SubgraphName) =>
-    createServiceClient({
+  /** A client for calls from one subgraph to another (through `routeServiceCall` when given). */
+  async function clientOf(service: SubgraphName) {
+    const url = subgraphUrls[service];
+    return createServiceClient({
       service,
-      url: subgraphUrls[service],
+      url: options.routeServiceCall === undefined ? url : await options.routeServiceCall(service, url),
       gatewaySecret: options.gatewaySecret,
       timeoutMs: options.serviceTimeoutMs,
     });
+  }
 
   try {
     await start('users', USERS_MIGRATIONS_DIR, (db) =>
@@ -126,14 +135,25 @@ export async function startAgora(options: AgoraOptions): Promise<RunningAgora> {
     await start('petitions', PETITIONS_MIGRATIONS_DIR, (db) =>
       createPetitionsSubgraph({ db, pubsub: adapters.pubsub, logger: options.logger.child('petitions') }),
     );
+    const ordersPeers = {
+      inventory: await clientOf('inventory'),
+      financial: await clientOf('financial'),
+      users: await clientOf('users'),
+    };
     await start('orders', ORDERS_MIGRATIONS_DIR, (db) =>
-      createOrdersSubgraph({ db, inventory: clientOf('inventory') }),
+      createOrdersSubgraph({
+        db,
+        ...ordersPeers,
+        checkout: options.checkout,
+        logger: options.logger.child('orders'),
+      }),
     );
+    const petitionsClient = await clientOf('petitions');
     await start('signatures', SIGNATURES_MIGRATIONS_DIR, (db) =>
       createSignaturesSubgraph({
         db,
         pubsub: adapters.pubsub,
-        petitions: clientOf('petitions'),
+        petitions: petitionsClient,
         logger: options.logger.child('signatures'),
         replicaSyncIntervalMs: options.replicaSyncIntervalMs,
       }),

@@ -30,6 +30,7 @@ export async function startTestAgora(overrides: Partial<AgoraOptions> = {}) {
     tokenTtlSeconds: 3600,
     serviceTimeoutMs: 2_000,
     replicaSyncIntervalMs: 3_600_000,
+    checkout: { recoveryDeadlineMs: 30_000, recoveryIntervalMs: 3_600_000, duplicateWaitMs: 10_000 },
     logger: silentLogger,
     onQuery: (subgraph) => queries.set(subgraph, (queries.get(subgraph) ?? 0) + 1),
     ...overrides,

@@ -68,6 +68,8 @@ describe('docker-compose.yml', () => {
       });
     }
     expect(services['orders']?.environment?.['INVENTORY_URL']).toBe('http://inventory:4002/graphql');
+    expect(services['orders']?.environment?.['FINANCIAL_URL']).toBe('http://financial:4004/graphql');
+    expect(services['orders']?.environment?.['USERS_URL']).toBe('http://users:4001/graphql');
     expect(services['signatures']?.environment?.['PETITIONS_URL']).toBe('http://petitions:4005/graphql');
   });
 

@@ -1,7 +1,9 @@
 import type DataLoader from 'dataloader';
 import type { Identity } from '@agora/service';
 import type { ProductInfo } from './clients/inventoryClient.js';
+import type { Cancellation } from './domain/cancellation.js';
 import type { Cart } from './domain/cart.js';
+import type { Checkout } from './domain/checkout.js';
 import type { OrderLoaders } from './store/loaders.js';
 import type { OrderStore } from './store/orderStore.js';
 
@@ -11,4 +13,6 @@ export interface OrdersContext {
   loaders: OrderLoaders & { productInfoById: DataLoader<string, ProductInfo | null> };
   cart: Cart;
   orders: OrderStore;
+  checkout: Checkout;
+  cancellation: Cancellation;
 }

@@ -8,18 +8,27 @@ await runService(
   'orders',
   async () => {
     const config = loadOrdersConfig(process.env);
-    const inventory = createServiceClient({
-      service: 'inventory',
-      url: config.inventoryUrl,
-      gatewaySecret: config.service.gatewaySecret,
-      timeoutMs: config.serviceTimeoutMs,
-    });
+    const clientFor = (service: string, url: string) =>
+      createServiceClient({
+        service,
+        url,
+        gatewaySecret: config.service.gatewaySecret,
+        timeoutMs: config.serviceTimeoutMs,
+      });
     return startSubgraphService({
       name: 'orders',
       databaseUrl: config.databaseUrl,
       migrationsDir: ORDERS_MIGRATIONS_DIR,
       serve: { ...config.service, logger },
-      build: (db) => createOrdersSubgraph({ db, inventory }),
+      build: (db) =>
+        createOrdersSubgraph({
+          db,
+          inventory: clientFor('inventory', config.inventoryUrl),
+          financial: clientFor('financial', config.financialUrl),
+          users: clientFor('users', config.usersUrl),
+          checkout: config.checkout,
+          logger,
+        }),
     });
   },
   { logger },

@@ -1,30 +1,63 @@
 import { fileURLToPath } from 'node:url';
 import type { Db } from '@agora/db';
-import { buildSchemaFromFile, type ServiceClient, type SubgraphDefinition } from '@agora/service';
+import { buildSchemaFromFile, type Logger, type ServiceClient, type SubgraphDefinition } from '@agora/service';
+import { createFinancialClient } from './clients/financialClient.js';
 import { createInventoryClient, createProductInfoLoader } from './clients/inventoryClient.js';
+import { createUsersClient } from './clients/usersClient.js';
+import type { CheckoutSettings } from './config.js';
 import type { OrdersContext } from './context.js';
+import { createCancellation } from './domain/cancellation.js';
 import { createCart } from './domain/cart.js';
+import { createCheckout } from './domain/checkout.js';
+import { createOrderSettlement } from './domain/orderSettlement.js';
+import { createCheckoutRecovery } from './domain/recovery.js';
 import { resolvers } from './resolvers/index.js';
 import { createCartStore } from './store/cartStore.js';
+import { createCheckoutStore } from './store/checkoutStore.js';
 import { createOrderLoaders } from './store/loaders.js';
 import { createOrderStore } from './store/orderStore.js';
 
-export { ORDERS_DEFAULT_PORT, loadOrdersConfig, type OrdersConfig } from './config.js';
+export { ORDERS_DEFAULT_PORT, loadOrdersConfig, type CheckoutSettings, type OrdersConfig } from './config.js';
 
 export const ORDERS_SCHEMA_PATH = fileURLToPath(new URL('../schema.graphql', import.meta.url));
 export const ORDERS_MIGRATIONS_DIR = fileURLToPath(new URL('../migrations', import.meta.url));
 
 export interface OrdersDeps {
   db: Db;
-  /** Calls the inventory subgraph. */
+  /** Each calls that subgraph's own endpoint with the gateway secret. */
   inventory: ServiceClient;
+  financial: ServiceClient;
+  users: ServiceClient;
+  checkout: CheckoutSettings;
+  logger: Logger;
 }
 
-/** Builds the orders subgraph: carts and orders. No I/O until it serves. */
+/** Builds the orders subgraph: carts, orders and the checkout saga. Starts its recovery loop when served. */
 export function createOrdersSubgraph(deps: OrdersDeps): SubgraphDefinition<OrdersContext> {
   const carts = createCartStore(deps.db);
   const orders = createOrderStore(deps.db);
+  const checkoutStore = createCheckoutStore(deps.db);
   const inventory = createInventoryClient(deps.inventory);
+  const financial = createFinancialClient(deps.financial);
+  const settlement = createOrderSettlement({ store: checkoutStore, inventory, financial, logger: deps.logger });
+  const checkout = createCheckout({
+    carts,
+    store: checkoutStore,
+    settlement,
+    inventory,
+    financial,
+    users: createUsersClient(deps.users),
+    duplicateWaitMs: deps.checkout.duplicateWaitMs,
+  });
+  const cancellation = createCancellation({ store: checkoutStore, settlement });
+  const recovery = createCheckoutRecovery({
+    store: checkoutStore,
+    settlement,
+    financial,
+    logger: deps.logger,
+    deadlineMs: deps.checkout.recoveryDeadlineMs,
+    intervalMs: deps.checkout.recoveryIntervalMs,
+  });
   return {
     name: 'orders',
     schema: buildSchemaFromFile(ORDERS_SCHEMA_PATH, resolvers),
@@ -33,6 +66,8 @@ export function createOrdersSubgraph(deps: OrdersDeps): SubgraphDefinition<Order
       return {
         viewer,
         orders,
+        checkout,
+        cancellation,
         loaders: { ...createOrderLoaders(carts, orders), productInfoById },
         cart: createCart({ carts, findProduct: (id) => productInfoById.load(id) }),
       };
@@ -40,5 +75,7 @@ export function createOrdersSubgraph(deps: OrdersDeps): SubgraphDefinition<Order
     checkReadiness: async () => {
       await deps.db.query('SELECT 1');
     },
+    start: () => recovery.start(),
+    stop: () => recovery.stop(),
   };
 }

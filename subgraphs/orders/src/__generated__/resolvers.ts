@@ -188,8 +188,11 @@ export type MutationCancelOrderArgs = {
 /** The outcome of addItem. */
 export type AddItemResult = Cart | InsufficientStock | ProductNotFound | InvalidInput;
 
-/** The outcome of checkout; an Order returned here is PAID. */
-export type CheckoutResult = Order | CartEmpty | InsufficientStock | PaymentDeclined | InvalidInput;
+/**
+ * The outcome of checkout; an Order returned here is PAID (or CANCELLED, when the key is
+ * replayed after a cancel).
+ */
+export type CheckoutResult = Order | CartEmpty | InsufficientStock | PaymentDeclined | InvalidInput | CheckoutFailed;
 
 /** The outcome of cancelOrder. */
 export type CancelOrderResult = Order | OrderNotCancellable | NotFound;
@@ -240,6 +243,18 @@ export type PaymentDeclined = ErrorResult & {
   balance: Money;
   /** The amount asked for. */
   amount: Money;
+};
+
+/**
+ * The checkout was interrupted and undone: nothing was charged and the stock was given back.
+ * Check out again with a new idempotency key.
+ */
+export type CheckoutFailed = ErrorResult & {
+  __typename?: 'CheckoutFailed';
+  /** CHECKOUT_FAILED. */
+  code: Scalars['String']['output'];
+  /** A sentence fit to show to the user. */
+  message: Scalars['String']['output'];
 };
 
 /** The order is not in a state that can be cancelled. */
@@ -381,6 +396,7 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = {
     | ( InsufficientStock & { __typename: 'InsufficientStock' } )
     | ( PaymentDeclined & { __typename: 'PaymentDeclined' } )
     | ( InvalidInput & { __typename: 'InvalidInput' } )
+    | ( CheckoutFailed & { __typename: 'CheckoutFailed' } )
   ;
   CancelOrderResult:
     | ( OrderRecord & { __typename: 'Order' } )
@@ -396,6 +412,7 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
     | ( ProductNotFound )
     | ( CartEmpty )
     | ( PaymentDeclined )
+    | ( CheckoutFailed )
     | ( OrderNotCancellable )
     | ( NotFound )
     | ( InvalidInput )
@@ -426,6 +443,7 @@ export type ResolversTypes = {
   ProductNotFound: ResolverTypeWrapper<ProductNotFound>;
   CartEmpty: ResolverTypeWrapper<CartEmpty>;
   PaymentDeclined: ResolverTypeWrapper<PaymentDeclined>;
+  CheckoutFailed: ResolverTypeWrapper<CheckoutFailed>;
   OrderNotCancellable: ResolverTypeWrapper<OrderNotCancellable>;
   NotFound: ResolverTypeWrapper<NotFound>;
   InvalidInput: ResolverTypeWrapper<InvalidInput>;
@@ -456,6 +474,7 @@ export type ResolversParentTypes = {
   ProductNotFound: ProductNotFound;
   CartEmpty: CartEmpty;
   PaymentDeclined: PaymentDeclined;
+  CheckoutFailed: CheckoutFailed;
   OrderNotCancellable: OrderNotCancellable;
   NotFound: NotFound;
   InvalidInput: InvalidInput;
@@ -476,7 +495,7 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 }
 
 export type ErrorResultResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['ErrorResult'] = ResolversParentTypes['ErrorResult']> = {
-  __resolveType: TypeResolveFn<'InsufficientStock' | 'ProductNotFound' | 'CartEmpty' | 'PaymentDeclined' | 'OrderNotCancellable' | 'NotFound' | 'InvalidInput', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'InsufficientStock' | 'ProductNotFound' | 'CartEmpty' | 'PaymentDeclined' | 'CheckoutFailed' | 'OrderNotCancellable' | 'NotFound' | 'InvalidInput', ParentType, ContextType>;
 };
 
 export type MoneyResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['Money'] = ResolversParentTypes['Money']> = {
@@ -550,7 +569,7 @@ export type AddItemResultResolvers<ContextType = OrdersContext, ParentType exten
 };
 
 export type CheckoutResultResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['CheckoutResult'] = ResolversParentTypes['CheckoutResult']> = {
-  __resolveType: TypeResolveFn<'Order' | 'CartEmpty' | 'InsufficientStock' | 'PaymentDeclined' | 'InvalidInput', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'Order' | 'CartEmpty' | 'InsufficientStock' | 'PaymentDeclined' | 'InvalidInput' | 'CheckoutFailed', ParentType, ContextType>;
 };
 
 export type CancelOrderResultResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['CancelOrderResult'] = ResolversParentTypes['CancelOrderResult']> = {
@@ -584,6 +603,12 @@ export type PaymentDeclinedResolvers<ContextType = OrdersContext, ParentType ext
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   balance?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   amount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type CheckoutFailedResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['CheckoutFailed'] = ResolversParentTypes['CheckoutFailed']> = {
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -627,6 +652,7 @@ export type Resolvers<ContextType = OrdersContext> = {
   ProductNotFound?: ProductNotFoundResolvers<ContextType>;
   CartEmpty?: CartEmptyResolvers<ContextType>;
   PaymentDeclined?: PaymentDeclinedResolvers<ContextType>;
+  CheckoutFailed?: CheckoutFailedResolvers<ContextType>;
   OrderNotCancellable?: OrderNotCancellableResolvers<ContextType>;
   NotFound?: NotFoundResolvers<ContextType>;
   InvalidInput?: InvalidInputResolvers<ContextType>;

@@ -160,20 +160,4 @@ describe('orders cart', () => {
     expect(orders.inventory.calls).toBe(1);
     expect(orders.database.queryCount()).toBe(1);
   });
-
-  it('should answer NOT_IMPLEMENTED for checkout and cancelOrder until they ship', async () => {
-    const buyer = someone();
-    const checkout = await orders.subgraph.request(
-      `mutation { checkout(idempotencyKey: "k1") { __typename } }`,
-      {},
-      buyer,
-    );
-    const cancel = await orders.subgraph.request(
-      `mutation { cancelOrder(orderId: "0b5d3c1e-0000-4000-8000-000000000000") { __typename } }`,
-      {},
-      buyer,
-    );
-    expect([errorCodes(checkout), errorCodes(cancel)]).toEqual([['NOT_IMPLEMENTED'], ['NOT_IMPLEMENTED']]);
-    expect(checkout.errors?.[0]?.message).toBe('checkout is not implemented yet.');
-  });
 });

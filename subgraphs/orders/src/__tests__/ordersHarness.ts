@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { runMigrations } from '@agora/db';
-import type { ServiceClient } from '@agora/service';
+import { silentLogger, type ServiceClient } from '@agora/service';
 import { createTestDatabase, serveTestSubgraph } from '@agora/testkit';
 import { ORDERS_MIGRATIONS_DIR, createOrdersSubgraph } from '../subgraph.js';
 
@@ -36,12 +36,29 @@ export function fakeProduct(name: string, stock: number, amount: number): FakePr
   return { id: randomUUID(), name, stock, price: { amount, currency: 'EUR' } };
 }
 
+/** A peer these tests never reach: calling it fails the test. */
+function unreachable(service: string): ServiceClient {
+  return {
+    request: () => Promise.reject(new Error(`the cart tests do not call ${service}`)),
+  };
+}
+
 /** The orders subgraph on its own fresh database, with a fake inventory. */
 export async function startOrders(products: FakeProduct[]) {
   const database = await createTestDatabase('orders');
   await runMigrations(database.db, ORDERS_MIGRATIONS_DIR);
   const inventory = createFakeInventory(products);
-  const subgraph = await serveTestSubgraph(createOrdersSubgraph({ db: database.db, inventory: inventory.client }));
+  const subgraph = await serveTestSubgraph(
+    createOrdersSubgraph({
+      db: database.db,
+      inventory: inventory.client,
+      // Checkout is tested against the real services, through the gateway (launcher tests).
+      financial: unreachable('financial'),
+      users: unreachable('users'),
+      checkout: { recoveryDeadlineMs: 3_600_000, recoveryIntervalMs: 3_600_000, duplicateWaitMs: 0 },
+      logger: silentLogger,
+    }),
+  );
   return {
     database,
     inventory,
@@ -69,8 +86,8 @@ export async function insertOrder(
 ) {
   const total = lines.reduce((sum, line) => sum + line.quantity * line.unitPriceAmount, 0);
   const order = await harness.database.db.queryOne<{ id: string }>(
-    `INSERT INTO orders (user_id, idempotency_key, status, total_amount, currency, created_at)
-     VALUES ($1, $2, 'PAID', $3, 'EUR', $4) RETURNING id`,
+    `INSERT INTO orders (user_id, idempotency_key, status, total_amount, currency, created_at, stock_settled)
+     VALUES ($1, $2, 'PAID', $3, 'EUR', $4, true) RETURNING id`,
     [userId, randomUUID(), total, createdAt],
   );
   for (const line of lines) {

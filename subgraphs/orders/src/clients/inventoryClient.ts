@@ -11,6 +11,63 @@ export interface ProductInfo {
   stock: number;
 }
 
+export interface StockLine {
+  productId: string;
+  quantity: number;
+}
+
+export type ReservationStatus = 'RESERVED' | 'COMMITTED' | 'RELEASED' | 'RESTOCKED';
+
+export interface Reservation {
+  status: ReservationStatus;
+  lines: { productId: string; quantity: number; unitPriceAmount: number; currency: string }[];
+}
+
+export type ReserveOutcome =
+  | { kind: 'reservation'; reservation: Reservation }
+  | { kind: 'shortage'; productId: string; requested: number; available: number };
+
+interface ReservationEntity {
+  __typename: 'StockReservation';
+  status: ReservationStatus;
+  lines: { productId: string; quantity: number; unitPrice: { amount: number; currency: string } }[];
+}
+
+interface ShortageEntity {
+  __typename: 'StockShortage';
+  productId: string;
+  requested: number;
+  available: number;
+}
+
+const RESERVATION_FIELDS = 'status lines { productId quantity unitPrice { amount currency } }';
+
+const RESERVE_MUTATION = /* GraphQL */ `
+  mutation OrdersReserveStock($orderId: ID!, $lines: [StockLineInput!]!) {
+    reserveStock(orderId: $orderId, lines: $lines) {
+      __typename
+      ... on StockReservation { ${RESERVATION_FIELDS} }
+      ... on StockShortage { productId requested available }
+    }
+  }
+`;
+
+function changeMutation(field: 'releaseStock' | 'commitStock' | 'restockOrder'): string {
+  return `mutation ($orderId: ID!) { ${field}(orderId: $orderId) { __typename ${RESERVATION_FIELDS} } }`;
+}
+
+function toReservation(entity: ReservationEntity): Reservation {
+  return {
+    status: entity.status,
+    lines: entity.lines.map((line) => ({
+      productId: line.productId,
+      quantity: line.quantity,
+      unitPriceAmount: line.unitPrice.amount,
+      currency: line.unitPrice.currency,
+    })),
+  };
+}
+
 const PRODUCTS_QUERY = /* GraphQL */ `
   query OrdersProductInfo($representations: [_Any!]!) {
     _entities(representations: $representations) {
@@ -34,7 +91,11 @@ interface ProductEntity {
   price: { amount: number; currency: string };
 }
 
-/** Reads products from the inventory subgraph, through its own GraphQL endpoint. */
+/**
+ * Calls the inventory subgraph through its own GraphQL endpoint: product reads for carts,
+ * and the stock reservation steps of the checkout saga (each idempotent per order, so safe
+ * to retry).
+ */
 export function createInventoryClient(client: ServiceClient) {
   return {
     /** Products by id, in the order asked; null where inventory knows no such product. */
@@ -58,6 +119,48 @@ export function createInventoryClient(client: ServiceClient) {
         }
       }
       return ids.map((id) => byId.get(id) ?? null);
+    },
+
+    /** Takes the lines from stock for the order, all or none; idempotent per order. */
+    async reserveStock(orderId: string, lines: readonly StockLine[]): Promise<ReserveOutcome> {
+      const data = await client.request<{ reserveStock: ReservationEntity | ShortageEntity }>(RESERVE_MUTATION, {
+        orderId,
+        lines,
+      });
+      const result = data.reserveStock;
+      if (result.__typename === 'StockShortage') {
+        return {
+          kind: 'shortage',
+          productId: result.productId,
+          requested: result.requested,
+          available: result.available,
+        };
+      }
+      return { kind: 'reservation', reservation: toReservation(result) };
+    },
+
+    /** Gives the order's units back (or fences an order that never reserved). */
+    async releaseStock(orderId: string): Promise<Reservation> {
+      const data = await client.request<{ releaseStock: ReservationEntity }>(changeMutation('releaseStock'), {
+        orderId,
+      });
+      return toReservation(data.releaseStock);
+    },
+
+    /** Marks the order's units sold. */
+    async commitStock(orderId: string): Promise<Reservation | null> {
+      const data = await client.request<{ commitStock: ReservationEntity | null }>(changeMutation('commitStock'), {
+        orderId,
+      });
+      return data.commitStock === null ? null : toReservation(data.commitStock);
+    },
+
+    /** Returns a sold order's units to stock. */
+    async restockOrder(orderId: string): Promise<Reservation | null> {
+      const data = await client.request<{ restockOrder: ReservationEntity | null }>(changeMutation('restockOrder'), {
+        orderId,
+      });
+      return data.restockOrder === null ? null : toReservation(data.restockOrder);
     },
   };
 }

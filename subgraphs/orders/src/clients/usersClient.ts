@@ -1,0 +1,19 @@
+import type { Identity, ServiceClient } from '@agora/service';
+
+const SESSION_QUERY = /* GraphQL */ `
+  query OrdersSessionActive($userId: ID!, $sessionId: ID!) {
+    sessionActive(userId: $userId, sessionId: $sessionId)
+  }
+`;
+
+/** Asks the users subgraph, through its own endpoint, whether a session may still act. */
+export function createUsersClient(client: ServiceClient) {
+  return {
+    async isSessionActive(identity: Identity): Promise<boolean> {
+      const data = await client.request<{ sessionActive: boolean }>(SESSION_QUERY, { ...identity });
+      return data.sessionActive;
+    },
+  };
+}
+
+export type UsersClient = ReturnType<typeof createUsersClient>;
