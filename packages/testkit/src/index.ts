@@ -19,3 +19,4 @@ export {
   type EntityCase,
 } from './subgraphContract.js';
 export { eventually } from './eventually.js';
+export { startFaultProxy, type FaultMode, type FaultProxy } from './faultProxy.js';

@@ -47,6 +47,7 @@ export function createOrdersSubgraph(deps: OrdersDeps): SubgraphDefinition<Order
     inventory,
     financial,
     users: createUsersClient(deps.users),
+    logger: deps.logger,
     duplicateWaitMs: deps.checkout.duplicateWaitMs,
   });
   const cancellation = createCancellation({ store: checkoutStore, settlement });

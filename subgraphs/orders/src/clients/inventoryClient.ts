@@ -125,7 +125,7 @@ export function createInventoryClient(client: ServiceClient) {
     async reserveStock(orderId: string, lines: readonly StockLine[]): Promise<ReserveOutcome> {
       const data = await client.request<{ reserveStock: ReservationEntity | ShortageEntity }>(RESERVE_MUTATION, {
         orderId,
-        lines,
+        lines: lines.map(({ productId, quantity }) => ({ productId, quantity })),
       });
       const result = data.reserveStock;
       if (result.__typename === 'StockShortage') {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ServiceUnavailableError, UnauthenticatedError, UnreachableCaseError, type InputProblem } from '@agora/errors';
-import { ServiceCallError, type Identity } from '@agora/service';
+import { ServiceCallError, type Identity, type Logger } from '@agora/service';
 import type { FinancialClient } from '../clients/financialClient.js';
 import type { InventoryClient, ProductInfo } from '../clients/inventoryClient.js';
 import type { UsersClient } from '../clients/usersClient.js';
@@ -24,6 +24,7 @@ export interface CheckoutDeps {
   inventory: InventoryClient;
   financial: FinancialClient;
   users: UsersClient;
+  logger: Logger;
   /** How long a duplicate request waits for the checkout already running under its key. */
   duplicateWaitMs: number;
 }
@@ -51,13 +52,6 @@ const INTERRUPTED =
 
 const IN_PROGRESS = 'This checkout is still in progress; ask again with the same idempotency key in a moment.';
 
-/** A service that did not answer leaves the order PENDING, for the recovery loop. */
-function interrupted(error: unknown): Error {
-  return error instanceof ServiceUnavailableError || error instanceof ServiceCallError
-    ? new ServiceUnavailableError(INTERRUPTED)
-    : (error as Error);
-}
-
 /**
  * The checkout saga: cart → session check → PENDING order under the idempotency key →
  * stock reserved → account charged → PAID, cart emptied, stock sold. A shortage or a decline
@@ -65,6 +59,21 @@ function interrupted(error: unknown): Error {
  * PENDING for the recovery loop, which finishes or undoes it.
  */
 export function createCheckout(deps: CheckoutDeps) {
+  /**
+   * A call that failed leaves the order PENDING, for the recovery loop to finish or undo. A
+   * service that answered with errors means a contract bug, which is logged as one.
+   */
+  function interrupted(orderId: string) {
+    return (error: unknown): never => {
+      if (error instanceof ServiceCallError)
+        deps.logger.error('checkout call refused', { orderId, error: error.message });
+      if (error instanceof ServiceUnavailableError || error instanceof ServiceCallError) {
+        throw new ServiceUnavailableError(INTERRUPTED);
+      }
+      throw error;
+    };
+  }
+
   /** What an order ended as, in the words checkout answers with. */
   function outcomeOf(order: OrderRecord): CheckoutOutcome {
     switch (order.status) {
@@ -114,9 +123,7 @@ export function createCheckout(deps: CheckoutDeps) {
     lines: NewOrderLine[],
     products: Map<string, ProductInfo>,
   ): Promise<CheckoutOutcome> {
-    const reserved = await deps.inventory.reserveStock(order.id, lines).catch((error: unknown) => {
-      throw interrupted(error);
-    });
+    const reserved = await deps.inventory.reserveStock(order.id, lines).catch(interrupted(order.id));
     if (reserved.kind === 'shortage') {
       const ended = await deps.settlement.endUnpaid(order.id, 'REJECTED', {
         kind: 'insufficientStock',
@@ -138,9 +145,7 @@ export function createCheckout(deps: CheckoutDeps) {
 
     const charged = await deps.financial
       .chargeOrder(order.id, order.userId, { amount: priced.totalAmount, currency: priced.currency })
-      .catch((error: unknown) => {
-        throw interrupted(error);
-      });
+      .catch(interrupted(order.id));
     switch (charged.kind) {
       case 'charged':
         return outcomeOf(await deps.settlement.completePaid(order.id));
