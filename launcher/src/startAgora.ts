@@ -36,7 +36,10 @@ export interface AgoraOptions {
   production: boolean;
   passwordHashing: { memoryKib: number; timeCost: number };
   tokenTtlSeconds: number;
+  /** Deadline of one call from a subgraph to another. */
   serviceTimeoutMs: number;
+  /** Deadline of one call from the gateway to a subgraph (which may itself call others). */
+  gatewayTimeoutMs: number;
   replicaSyncIntervalMs: number;
   checkout: CheckoutSettings;
   /**
@@ -170,7 +173,7 @@ export async function startAgora(options: AgoraOptions): Promise<RunningAgora> {
         },
         revocations: adapters.kv,
         production: options.production,
-        subgraphTimeoutMs: options.serviceTimeoutMs,
+        subgraphTimeoutMs: options.gatewayTimeoutMs,
         maxBodyBytes: 100_000,
         corsOrigins: ['*'],
         logger: options.logger.child('gateway'),

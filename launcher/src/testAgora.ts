@@ -29,6 +29,7 @@ export async function startTestAgora(overrides: Partial<AgoraOptions> = {}) {
     passwordHashing: TEST_PASSWORD_HASHING,
     tokenTtlSeconds: 3600,
     serviceTimeoutMs: 2_000,
+    gatewayTimeoutMs: 10_000,
     replicaSyncIntervalMs: 3_600_000,
     checkout: { recoveryDeadlineMs: 30_000, recoveryIntervalMs: 3_600_000, duplicateWaitMs: 10_000 },
     logger: silentLogger,

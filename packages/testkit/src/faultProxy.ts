@@ -19,6 +19,8 @@ export interface FaultProxy {
   setMode(mode: FaultMode): void;
   /** Calls that reached the service since the proxy started. */
   forwarded(): number;
+  /** Calls the proxy holds right now (slow modes), not yet forwarded or answered. */
+  held(): number;
   stop(): Promise<void>;
 }
 
@@ -31,6 +33,7 @@ const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
   let mode: FaultMode = { kind: 'pass' };
   let forwarded = 0;
+  let held = 0;
   const sockets = new Set<Socket>();
 
   async function forward(body: Buffer, request: http.IncomingMessage) {
@@ -49,6 +52,7 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
     }
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
+    held++;
     try {
       if (current.kind === 'slowRequest') await wait(current.delayMs);
       const answer = await forward(Buffer.concat(chunks), request);
@@ -58,6 +62,8 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
       response.end(text);
     } catch {
       if (!response.headersSent) response.writeHead(502).end();
+    } finally {
+      held--;
     }
   });
   server.on('connection', (socket) => {
@@ -71,6 +77,7 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
       mode = next;
     },
     forwarded: () => forwarded,
+    held: () => held,
     async stop() {
       for (const socket of sockets) socket.destroy();
       await new Promise((resolve) => server.close(resolve));
