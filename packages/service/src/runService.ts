@@ -14,20 +14,14 @@ export interface RunOptions {
 
 /**
  * The process edge of a service: starts it, stops it cleanly once on SIGINT or SIGTERM,
- * and turns a start-up failure into one clear line and a non-zero exit.
+ * and turns a start-up failure into one clear line and a non-zero exit. Signals are heard
+ * from the first moment: one that arrives while the service starts stops it once it has.
  */
 export async function runService(name: string, start: () => Promise<Stoppable>, options: RunOptions): Promise<void> {
   const { logger } = options;
-  let service: Stoppable;
-  try {
-    service = await start();
-  } catch (error) {
-    logger.error(`${name} failed to start: ${error instanceof Error ? error.message : String(error)}`);
-    process.exitCode = 1;
-    // Let the log line flush; anything still open must not keep a failed process alive.
-    setTimeout(() => process.exit(1), 100).unref();
-    return;
-  }
+  const starting = start();
+  // Handled below; this only keeps an early failure from counting as unhandled meanwhile.
+  starting.catch(() => undefined);
 
   let stoppingSince: number | undefined;
   const shutdown = (signal: string) => {
@@ -45,17 +39,28 @@ export async function runService(name: string, start: () => Promise<Stoppable>, 
       process.exit(1);
     }, options.shutdownTimeoutMs ?? 15_000);
     deadline.unref();
-    service.stop().then(
-      () => {
-        logger.info('stopped');
-        process.exit(0);
-      },
-      (error: unknown) => {
-        logger.error('shutdown failed', { error });
-        process.exit(1);
-      },
-    );
+    starting
+      .then((service) => service.stop())
+      .then(
+        () => {
+          logger.info('stopped');
+          process.exit(0);
+        },
+        (error: unknown) => {
+          logger.error('shutdown failed', { error });
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+
+  try {
+    await starting;
+  } catch (error) {
+    logger.error(`${name} failed to start: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+    // Let the log line flush; anything still open must not keep a failed process alive.
+    setTimeout(() => process.exit(1), 100).unref();
+  }
 }
