@@ -268,6 +268,25 @@ describe('users accounts', () => {
       expect(row?.revoked_at).toBeNull();
     });
 
+    it('should tell checkout whether a session is still active', async () => {
+      const { user } = await register('active@example.com');
+      const [session] = await users.database.db.query<{ id: string }>('SELECT id FROM sessions WHERE user_id = $1', [
+        user?.id,
+      ]);
+      const query = `query ($u: ID!, $s: ID!) { sessionActive(userId: $u, sessionId: $s) }`;
+      const ask = async (userId: string, sessionId: string) =>
+        dataOf(await users.subgraph.request<{ sessionActive: boolean }>(query, { u: userId, s: sessionId }))
+          .sessionActive;
+
+      expect(await ask(user?.id as string, session?.id as string)).toBe(true);
+      expect(await ask('6f1c2a57-0000-4000-8000-000000000000', session?.id as string)).toBe(false);
+      expect(await ask(user?.id as string, 'not-a-session')).toBe(false);
+      await users.database.db.execute(`UPDATE sessions SET expires_at = now() - interval '1 second' WHERE id = $1`, [
+        session?.id,
+      ]);
+      expect(await ask(user?.id as string, session?.id as string)).toBe(false);
+    });
+
     it('should answer UNAUTHENTICATED when an anonymous caller logs out', async () => {
       const result = await users.subgraph.request('mutation { logout }');
       expect(errorCodes(result)).toEqual(['UNAUTHENTICATED']);
