@@ -260,7 +260,6 @@ describe('gateway', () => {
         get: () => Promise.reject(new Error('Redis is down')),
         set: () => Promise.reject(new Error('Redis is down')),
         delete: () => Promise.reject(new Error('Redis is down')),
-        close: () => Promise.resolve(),
       };
       const gateway = await startGateway({ revocations: broken });
       try {

@@ -2,8 +2,14 @@ export { createAdapters, type AdapterOptions, type Adapters } from './createAdap
 export type { KeyValueStore } from './keyValueStore.js';
 export { MemKeyValueStore } from './memKeyValueStore.js';
 export { MemPubSub } from './memPubSub.js';
+export { MemRankedSet } from './memRankedSet.js';
+export { MemRateLimiter } from './memRateLimiter.js';
 export type { Message, MessageHandler, PubSub, Unsubscribe } from './pubSub.js';
+export { ranksAfter, type Ranked, type RankedSet, type SetScoresOptions } from './rankedSet.js';
+export type { RateDecision, RateLimiter } from './rateLimiter.js';
 export { connectRedis } from './redis.js';
 export { RedisKeyValueStore } from './redisKeyValueStore.js';
 export { RedisPubSub } from './redisPubSub.js';
+export { RedisRankedSet } from './redisRankedSet.js';
+export { RedisRateLimiter } from './redisRateLimiter.js';
 export { TOPICS, isPetitionLifecycleEvent, type LifecycleStatus, type PetitionLifecycleEvent } from './topics.js';

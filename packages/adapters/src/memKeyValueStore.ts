@@ -30,10 +30,6 @@ export class MemKeyValueStore implements KeyValueStore {
     this.entries.delete(key);
   }
 
-  async close(): Promise<void> {
-    this.entries.clear();
-  }
-
   /** Keeps memory bounded by dropping what has expired, a little on every write. */
   private sweep(): void {
     const now = this.now();

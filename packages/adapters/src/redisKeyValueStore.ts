@@ -1,16 +1,12 @@
 import type { Redis } from 'ioredis';
 import type { KeyValueStore } from './keyValueStore.js';
-import { connectRedis } from './redis.js';
 
+/** KeyValueStore on Redis strings with EX; the connection belongs to the caller. */
 export class RedisKeyValueStore implements KeyValueStore {
-  private readonly redis: Redis;
-
   constructor(
-    url: string,
+    private readonly redis: Redis,
     private readonly prefix: string,
-  ) {
-    this.redis = connectRedis(url, 'kv');
-  }
+  ) {}
 
   get(key: string): Promise<string | null> {
     return this.redis.get(this.key(key));
@@ -22,10 +18,6 @@ export class RedisKeyValueStore implements KeyValueStore {
 
   async delete(key: string): Promise<void> {
     await this.redis.del(this.key(key));
-  }
-
-  async close(): Promise<void> {
-    await this.redis.quit();
   }
 
   private key(key: string): string {

@@ -1,9 +1,16 @@
+import { Redis } from 'ioredis';
 import { TEST_REDIS_URL, testRedisPrefix } from '@agora/testkit';
 import { MemKeyValueStore, RedisKeyValueStore, type KeyValueStore } from '../index.js';
 
+const redis = new Redis(TEST_REDIS_URL);
+
+afterAll(async () => {
+  await redis.quit();
+});
+
 const implementations: [string, () => KeyValueStore][] = [
   ['MemKeyValueStore', () => new MemKeyValueStore()],
-  ['RedisKeyValueStore', () => new RedisKeyValueStore(TEST_REDIS_URL, testRedisPrefix('kv'))],
+  ['RedisKeyValueStore', () => new RedisKeyValueStore(redis, testRedisPrefix('kv'))],
 ];
 
 describe.each(implementations)('KeyValueStore contract: %s', (_name, create) => {
@@ -11,10 +18,6 @@ describe.each(implementations)('KeyValueStore contract: %s', (_name, create) => 
 
   beforeEach(() => {
     kv = create();
-  });
-
-  afterEach(async () => {
-    await kv.close();
   });
 
   it('should return what was set when the key is read back', async () => {
@@ -52,16 +55,9 @@ describe('KeyValueStore expiry', () => {
 
   it('should give a Redis key the time to live asked for', async () => {
     const prefix = testRedisPrefix('kv-ttl');
-    const kv = new RedisKeyValueStore(TEST_REDIS_URL, prefix);
-    const { Redis } = await import('ioredis');
-    const probe = new Redis(TEST_REDIS_URL);
-    try {
-      await kv.set('k', 'v', 30);
-      const ttl = await probe.ttl(`${prefix}:k`);
-      expect(ttl).toBeGreaterThan(25);
-      expect(ttl).toBeLessThanOrEqual(30);
-    } finally {
-      await Promise.all([kv.close(), probe.quit()]);
-    }
+    await new RedisKeyValueStore(redis, prefix).set('k', 'v', 30);
+    const ttl = await redis.ttl(`${prefix}:k`);
+    expect(ttl).toBeGreaterThan(25);
+    expect(ttl).toBeLessThanOrEqual(30);
   });
 });

@@ -1,0 +1,26 @@
+import type { Redis } from 'ioredis';
+import type { RateDecision, RateLimiter } from './rateLimiter.js';
+
+/** Counts the hit and starts the window on the first one, atomically. Returns { count, ttl }. */
+const HIT_SCRIPT = `
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return { count, redis.call('TTL', KEYS[1]) }
+`;
+
+/** RateLimiter on Redis counters shared by every process; the connection belongs to the caller. */
+export class RedisRateLimiter implements RateLimiter {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  async hit(key: string, limit: number, windowSeconds: number): Promise<RateDecision> {
+    const [count, ttl] = (await this.redis.eval(HIT_SCRIPT, 1, `${this.prefix}:${key}`, windowSeconds)) as [
+      number,
+      number,
+    ];
+    const allowed = count <= limit;
+    return { allowed, retryAfterSeconds: allowed ? 0 : Math.max(1, ttl) };
+  }
+}
