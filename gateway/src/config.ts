@@ -10,6 +10,7 @@ export interface GatewayConfig {
   subgraphTimeoutMs: number;
   maxBodyBytes: number;
   corsOrigins: string[];
+  trustedProxyHops: number;
 }
 
 export const GATEWAY_DEFAULT_PORT = 4000;
@@ -42,6 +43,7 @@ export function loadGatewayConfig(env: Env, subgraphNames: readonly string[]): G
         .string('CORS_ORIGINS', '*')
         .split(',')
         .map((origin) => origin.trim()),
+      trustedProxyHops: r.int('TRUSTED_PROXY_HOPS', { default: 0, min: 0, max: 10 }),
     };
   });
 }

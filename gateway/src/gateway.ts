@@ -6,9 +6,9 @@ import cors from 'cors';
 import type { KeyValueStore } from '@agora/adapters';
 import { maskError } from '@agora/errors';
 import { serveGraphQL, type Logger, type RunningServer } from '@agora/service';
-import type { GatewayContext } from './context.js';
+import { clientAddressOf, type GatewayContext } from './context.js';
 import { createIdentityResolver } from './identity.js';
-import { subscriptionsOverHttpPlugin } from './plugins.js';
+import { rateLimitStatusPlugin, subscriptionsOverHttpPlugin } from './plugins.js';
 import { SubgraphDataSource } from './subgraphDataSource.js';
 import { createTokenVerifier, type TokenSettings } from './tokens.js';
 
@@ -30,6 +30,8 @@ export interface GatewayDeps {
   maxBodyBytes: number;
   /** Origins allowed to call from a browser ('*' for any: tokens travel in a header, not cookies). */
   corsOrigins: readonly string[];
+  /** Proxies we run in front of the gateway, whose X-Forwarded-For entries are trusted (0: none). */
+  trustedProxyHops: number;
   logger: Logger;
 }
 
@@ -73,10 +75,14 @@ export function serveGateway(deps: GatewayDeps, listenOptions: ListenOptions): P
             ? ApolloServerPluginLandingPageDisabled()
             : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
           subscriptionsOverHttpPlugin(),
+          rateLimitStatusPlugin(),
         ],
       }),
     guards: [cors({ origin: deps.corsOrigins.includes('*') ? '*' : [...deps.corsOrigins] })],
-    context: async (req) => ({ identity: await resolveIdentity(req.headers.authorization) }),
+    context: async (req) => ({
+      identity: await resolveIdentity(req.headers.authorization),
+      clientAddress: clientAddressOf(req, deps.trustedProxyHops),
+    }),
     checkReadiness: async () => {},
     port: listenOptions.port,
     host: listenOptions.host,

@@ -27,6 +27,7 @@ await runService(
         subgraphTimeoutMs: config.subgraphTimeoutMs,
         maxBodyBytes: config.maxBodyBytes,
         corsOrigins: config.corsOrigins,
+        trustedProxyHops: config.trustedProxyHops,
         logger,
       },
       config.service,

@@ -21,3 +21,25 @@ export function subscriptionsOverHttpPlugin(): ApolloServerPlugin {
     },
   };
 }
+
+/**
+ * A request refused by a rate limit (no data, a RATE_LIMITED error) answers HTTP 429 with
+ * Retry-After, as clients and proxies expect; a subgraph cannot set the status itself.
+ */
+export function rateLimitStatusPlugin(): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response }) {
+          if (response.body.kind !== 'single') return;
+          const { data, errors } = response.body.singleResult;
+          const limited = (errors ?? []).filter((error) => error.extensions?.['code'] === ErrorCode.RateLimited);
+          if (limited.length === 0 || (data !== null && data !== undefined)) return;
+          const retryAfter = Math.max(...limited.map((error) => Number(error.extensions?.['retryAfter'] ?? 1)));
+          response.http.status = 429;
+          response.http.headers.set('retry-after', String(retryAfter));
+        },
+      };
+    },
+  };
+}

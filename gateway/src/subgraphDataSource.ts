@@ -41,6 +41,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     if (headers === undefined) return;
     headers.set(INTERNAL_HEADERS.gatewaySecret, this.options.gatewaySecret);
     for (const [name, value] of Object.entries(identityHeaders(context.identity ?? null))) headers.set(name, value);
+    if (context.clientAddress !== undefined) headers.set(INTERNAL_HEADERS.clientAddress, context.clientAddress);
   }
 }
 

@@ -21,6 +21,7 @@ export interface LauncherConfig {
   gatewaySecret: string | undefined;
   production: boolean;
   seedDemoData: boolean;
+  trustedProxyHops: number;
 }
 
 export const DEFAULT_DATA_DIR = fileURLToPath(new URL('../../.agora', import.meta.url));
@@ -46,6 +47,7 @@ export function loadLauncherConfig(env: Env): LauncherConfig {
       production,
       // Demo users have a published password: never loaded in production unless asked for.
       seedDemoData: r.boolean('SEED_DEMO_DATA', !production),
+      trustedProxyHops: r.int('TRUSTED_PROXY_HOPS', { default: 0, min: 0, max: 10 }),
     };
   });
 }

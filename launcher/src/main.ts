@@ -54,6 +54,7 @@ async function startAllInOne(): Promise<Stoppable> {
       tokenTtlSeconds: 3600,
       serviceTimeoutMs: 2_000,
       gatewayTimeoutMs: 10_000,
+      trustedProxyHops: config.trustedProxyHops,
       replicaSyncIntervalMs: 30_000,
       checkout: { recoveryDeadlineMs: 30_000, recoveryIntervalMs: 10_000, duplicateWaitMs: 10_000 },
       logger: createLogger({ service: 'agora', level: 'warn' }),

@@ -40,6 +40,8 @@ export interface AgoraOptions {
   serviceTimeoutMs: number;
   /** Deadline of one call from the gateway to a subgraph (which may itself call others). */
   gatewayTimeoutMs: number;
+  /** Proxies in front of the gateway whose X-Forwarded-For entries it trusts (tests and benchmarks use 1). */
+  trustedProxyHops: number;
   replicaSyncIntervalMs: number;
   checkout: CheckoutSettings;
   /**
@@ -176,6 +178,7 @@ export async function startAgora(options: AgoraOptions): Promise<RunningAgora> {
         subgraphTimeoutMs: options.gatewayTimeoutMs,
         maxBodyBytes: 100_000,
         corsOrigins: ['*'],
+        trustedProxyHops: options.trustedProxyHops,
         logger: options.logger.child('gateway'),
       },
       { port: options.gatewayPort, host: options.host },

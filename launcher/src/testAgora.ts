@@ -30,6 +30,7 @@ export async function startTestAgora(overrides: Partial<AgoraOptions> = {}) {
     tokenTtlSeconds: 3600,
     serviceTimeoutMs: 2_000,
     gatewayTimeoutMs: 10_000,
+    trustedProxyHops: 0,
     replicaSyncIntervalMs: 3_600_000,
     checkout: { recoveryDeadlineMs: 30_000, recoveryIntervalMs: 3_600_000, duplicateWaitMs: 10_000 },
     logger: silentLogger,

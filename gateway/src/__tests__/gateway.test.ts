@@ -102,6 +102,7 @@ describe('gateway', () => {
       subgraphTimeoutMs: 200,
       maxBodyBytes: 10_000,
       corsOrigins: ['*'],
+      trustedProxyHops: 0,
       logger: silentLogger,
     };
   }
@@ -138,10 +139,13 @@ describe('gateway', () => {
           authorization: `Bearer ${token}`,
           [INTERNAL_HEADERS.userId]: 'someone-else',
           [INTERNAL_HEADERS.gatewaySecret]: 'forged',
+          [INTERNAL_HEADERS.clientAddress]: '6.6.6.6',
+          'x-forwarded-for': '6.6.6.6',
           'x-agora-anything': 'smuggled',
         },
       });
       expect(dataOf(result).headers).toEqual([
+        `${INTERNAL_HEADERS.clientAddress}=127.0.0.1`,
         `${INTERNAL_HEADERS.gatewaySecret}=${TEST_GATEWAY_SECRET}`,
         `${INTERNAL_HEADERS.sessionId}=session-7`,
         `${INTERNAL_HEADERS.userId}=user-7`,
@@ -153,7 +157,10 @@ describe('gateway', () => {
       expect(errorCodes(slow)).toEqual(['SERVICE_UNAVAILABLE']);
       expect(slow.errors?.[0]?.message).toBe('The probe service did not answer within 200 ms.');
       expect(dataOf(await postGraphQL(gateway.url, '{ headers }'))).toEqual({
-        headers: [`${INTERNAL_HEADERS.gatewaySecret}=${TEST_GATEWAY_SECRET}`],
+        headers: [
+          `${INTERNAL_HEADERS.clientAddress}=127.0.0.1`,
+          `${INTERNAL_HEADERS.gatewaySecret}=${TEST_GATEWAY_SECRET}`,
+        ],
       });
     });
 

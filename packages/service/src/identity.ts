@@ -8,6 +8,8 @@ export const INTERNAL_HEADERS = {
   gatewaySecret: 'x-agora-gateway-secret',
   userId: 'x-agora-user-id',
   sessionId: 'x-agora-session-id',
+  /** The client's network address as the gateway determined it (for per-address limits). */
+  clientAddress: 'x-agora-client-address',
 } as const;
 
 /** Who is calling, as verified by the gateway from the caller's token. */
@@ -22,6 +24,12 @@ export function readIdentity(headers: IncomingHttpHeaders): Identity | null {
   if (typeof userId !== 'string' || typeof sessionId !== 'string') return null;
   if (userId === '' || sessionId === '') return null;
   return { userId, sessionId };
+}
+
+/** The client address the gateway forwarded, or null (a call not from the gateway). */
+export function readClientAddress(headers: IncomingHttpHeaders): string | null {
+  const address = headers[INTERNAL_HEADERS.clientAddress];
+  return typeof address === 'string' && address !== '' ? address : null;
 }
 
 export function identityHeaders(identity: Identity | null): Record<string, string> {

@@ -1,5 +1,12 @@
 export { isGatewaySecret, requireGatewaySecret } from './gatewaySecret.js';
-export { INTERNAL_HEADERS, identityHeaders, readIdentity, revokedSessionKey, type Identity } from './identity.js';
+export {
+  INTERNAL_HEADERS,
+  identityHeaders,
+  readClientAddress,
+  readIdentity,
+  revokedSessionKey,
+  type Identity,
+} from './identity.js';
 export { createLogger, silentLogger, type LogLevel, type Logger, type LoggerOptions } from './logger.js';
 export { runService, type RunOptions, type Stoppable } from './runService.js';
 export {

@@ -7,15 +7,15 @@ import type { GraphQLSchema } from 'graphql';
 import { maskError } from '@agora/errors';
 import { requireGatewaySecret } from './gatewaySecret.js';
 import { serveGraphQL, type RunningServer } from './graphqlServer.js';
-import { readIdentity, type Identity } from './identity.js';
+import { readClientAddress, readIdentity, type Identity } from './identity.js';
 import type { Logger } from './logger.js';
 
 /** What a subgraph is, independent of how it is served (built by createXSubgraph). */
 export interface SubgraphDefinition<Context extends object> {
   name: string;
   schema: GraphQLSchema;
-  /** A fresh context per request: the caller and new DataLoaders. */
-  createContext(identity: Identity | null): Context;
+  /** A fresh context per request: the caller, where they call from, and new DataLoaders. */
+  createContext(identity: Identity | null, request: { clientAddress: string | null }): Context;
   /** Throws when the subgraph cannot serve (database unreachable, say). */
   checkReadiness(): Promise<void>;
   /** Background work begun before serving (consumers, timers); stopped after the last request. */
@@ -54,7 +54,8 @@ export function serveSubgraph<Context extends object>(
         plugins: [...plugins, ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled()],
       }),
     guards: [requireGatewaySecret(options.gatewaySecret)],
-    context: async (req) => subgraph.createContext(readIdentity(req.headers)),
+    context: async (req) =>
+      subgraph.createContext(readIdentity(req.headers), { clientAddress: readClientAddress(req.headers) }),
     checkReadiness: () => subgraph.checkReadiness(),
     port: options.port,
     host: options.host,
