@@ -55,7 +55,12 @@ async function startAllInOne(): Promise<Stoppable> {
       serviceTimeoutMs: 2_000,
       gatewayTimeoutMs: 10_000,
       trustedProxyHops: config.trustedProxyHops,
-      replicaSyncIntervalMs: 30_000,
+      signing: {
+        replicaSyncIntervalMs: 30_000,
+        reconcileIntervalMs: 60_000,
+        maxBatch: 500,
+        limits: { perUser: 20, perAddress: 600 },
+      },
       checkout: { recoveryDeadlineMs: 30_000, recoveryIntervalMs: 10_000, duplicateWaitMs: 10_000 },
       logger: createLogger({ service: 'agora', level: 'warn' }),
     });

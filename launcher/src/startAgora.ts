@@ -17,7 +17,7 @@ import {
   type ServeOptions,
   type SigningKeys,
 } from '@agora/service';
-import { SIGNATURES_MIGRATIONS_DIR, createSignaturesSubgraph } from '@agora/signatures';
+import { SIGNATURES_MIGRATIONS_DIR, createSignaturesSubgraph, type SigningSettings } from '@agora/signatures';
 import { USERS_MIGRATIONS_DIR, createUsersSubgraph } from '@agora/users';
 
 export interface AgoraOptions {
@@ -42,7 +42,7 @@ export interface AgoraOptions {
   gatewayTimeoutMs: number;
   /** Proxies in front of the gateway whose X-Forwarded-For entries it trusts (tests and benchmarks use 1). */
   trustedProxyHops: number;
-  replicaSyncIntervalMs: number;
+  signing: SigningSettings;
   checkout: CheckoutSettings;
   /**
    * Where one subgraph calls another; tests put a fault-injecting proxy in between. By
@@ -160,7 +160,9 @@ export async function startAgora(options: AgoraOptions): Promise<RunningAgora> {
         pubsub: adapters.pubsub,
         petitions: petitionsClient,
         logger: options.logger.child('signatures'),
-        replicaSyncIntervalMs: options.replicaSyncIntervalMs,
+        rankedSets: adapters.rankedSets,
+        rateLimiter: adapters.rateLimiter,
+        settings: options.signing,
       }),
     );
     const gateway = await serveGateway(

@@ -31,7 +31,12 @@ export async function startTestAgora(overrides: Partial<AgoraOptions> = {}) {
     serviceTimeoutMs: 2_000,
     gatewayTimeoutMs: 10_000,
     trustedProxyHops: 0,
-    replicaSyncIntervalMs: 3_600_000,
+    signing: {
+      replicaSyncIntervalMs: 3_600_000,
+      reconcileIntervalMs: 3_600_000,
+      maxBatch: 500,
+      limits: { perUser: 1_000, perAddress: 100_000 },
+    },
     checkout: { recoveryDeadlineMs: 30_000, recoveryIntervalMs: 3_600_000, duplicateWaitMs: 10_000 },
     logger: silentLogger,
     onQuery: (subgraph) => queries.set(subgraph, (queries.get(subgraph) ?? 0) + 1),

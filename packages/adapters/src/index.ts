@@ -12,4 +12,11 @@ export { RedisKeyValueStore } from './redisKeyValueStore.js';
 export { RedisPubSub } from './redisPubSub.js';
 export { RedisRankedSet } from './redisRankedSet.js';
 export { RedisRateLimiter } from './redisRateLimiter.js';
-export { TOPICS, isPetitionLifecycleEvent, type LifecycleStatus, type PetitionLifecycleEvent } from './topics.js';
+export {
+  TOPICS,
+  isPetitionLifecycleEvent,
+  isSignatureCountEvent,
+  type LifecycleStatus,
+  type PetitionLifecycleEvent,
+  type SignatureCountEvent,
+} from './topics.js';

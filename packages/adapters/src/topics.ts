@@ -5,7 +5,21 @@
 export const TOPICS = {
   /** `petitions` publishes every launch and close; `signatures` keeps its replica from them. */
   petitionLifecycle: 'petitions:lifecycle',
+  /** `signatures` publishes a petition's count after each commit that changed it; gateways push it to watchers. */
+  signatureCount: (petitionId: string) => `signatures:count:${petitionId}`,
 } as const;
+
+/** A petition's signature count after a commit. */
+export interface SignatureCountEvent {
+  petitionId: string;
+  signatureCount: number;
+}
+
+export function isSignatureCountEvent(message: unknown): message is SignatureCountEvent {
+  if (typeof message !== 'object' || message === null) return false;
+  const event = message as Record<string, unknown>;
+  return typeof event['petitionId'] === 'string' && Number.isSafeInteger(event['signatureCount']);
+}
 
 export type LifecycleStatus = 'OPEN' | 'CLOSED';
 

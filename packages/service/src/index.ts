@@ -40,3 +40,4 @@ export {
   type PageRequest,
 } from './pagination.js';
 export { assertViewerIs, requireViewer } from './authorization.js';
+export { createBatcher, type Batcher, type BatcherOptions } from './batcher.js';

@@ -10,11 +10,12 @@ import {
 import { TEST_GATEWAY_SECRET, postGraphQL, type GraphQLResult, type PostOptions } from './graphql.js';
 
 export interface TestSubgraph extends RunningServer {
-  /** Calls the subgraph as the gateway would, optionally as `identity`. */
+  /** Calls the subgraph as the gateway would, optionally as `identity` from `clientAddress`. */
   request<Data = Record<string, unknown>>(
     query: string,
     variables?: Record<string, unknown>,
     identity?: Identity | null,
+    clientAddress?: string,
   ): Promise<GraphQLResult<Data>>;
 }
 
@@ -33,10 +34,14 @@ export async function serveTestSubgraph<Context extends object>(
   });
   return {
     ...server,
-    request: (query, variables = {}, identity = null) => {
+    request: (query, variables = {}, identity = null, clientAddress) => {
       const request: PostOptions = {
         variables,
-        headers: { [INTERNAL_HEADERS.gatewaySecret]: TEST_GATEWAY_SECRET, ...identityHeaders(identity) },
+        headers: {
+          [INTERNAL_HEADERS.gatewaySecret]: TEST_GATEWAY_SECRET,
+          ...identityHeaders(identity),
+          ...(clientAddress === undefined ? {} : { [INTERNAL_HEADERS.clientAddress]: clientAddress }),
+        },
       };
       return postGraphQL(server.url, query, request);
     },

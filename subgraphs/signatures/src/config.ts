@@ -1,4 +1,15 @@
 import { readConfig, readDatabaseUrl, readServiceConfig, type Env, type ServiceConfig } from '@agora/config';
+import type { SigningLimits } from './domain/signing.js';
+
+export interface SigningSettings {
+  /** How often the open-petitions replica reads the log anyway. */
+  replicaSyncIntervalMs: number;
+  /** How often Redis counts and ranking are rebuilt from PostgreSQL. */
+  reconcileIntervalMs: number;
+  /** Most signatures in one group commit. */
+  maxBatch: number;
+  limits: SigningLimits;
+}
 
 export interface SignaturesConfig {
   service: ServiceConfig;
@@ -6,8 +17,7 @@ export interface SignaturesConfig {
   /** The petitions subgraph's GraphQL endpoint (its lifecycle log). */
   petitionsUrl: string;
   serviceTimeoutMs: number;
-  /** How often the open-petitions replica reads the log even without a gap. */
-  replicaSyncIntervalMs: number;
+  settings: SigningSettings;
 }
 
 export const SIGNATURES_DEFAULT_PORT = 4006;
@@ -24,6 +34,14 @@ export function loadSignaturesConfig(env: Env): SignaturesConfig {
         r.required('PETITIONS_URL', "the petitions subgraph's endpoint, e.g. http://petitions:4005/graphql"),
       ) ?? '',
     serviceTimeoutMs: r.int('SERVICE_TIMEOUT_MS', { default: 2000, min: 50, max: 60_000 }),
-    replicaSyncIntervalMs: r.int('REPLICA_SYNC_INTERVAL_MS', { default: 30_000, min: 100 }),
+    settings: {
+      replicaSyncIntervalMs: r.int('REPLICA_SYNC_INTERVAL_MS', { default: 30_000, min: 100 }),
+      reconcileIntervalMs: r.int('COUNT_RECONCILE_INTERVAL_MS', { default: 60_000, min: 100 }),
+      maxBatch: r.int('SIGNING_MAX_BATCH', { default: 500, min: 1, max: 5_000 }),
+      limits: {
+        perUser: r.int('SIGN_LIMIT_PER_USER', { default: 20, min: 1 }),
+        perAddress: r.int('SIGN_LIMIT_PER_ADDRESS', { default: 600, min: 1 }),
+      },
+    },
   }));
 }

@@ -29,9 +29,11 @@ await runService(
         createSignaturesSubgraph({
           db,
           pubsub: adapters.pubsub,
+          rankedSets: adapters.rankedSets,
+          rateLimiter: adapters.rateLimiter,
           petitions,
           logger,
-          replicaSyncIntervalMs: config.replicaSyncIntervalMs,
+          settings: config.settings,
         }),
     });
     return {

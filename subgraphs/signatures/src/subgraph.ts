@@ -1,56 +1,95 @@
 import { fileURLToPath } from 'node:url';
-import type { PubSub } from '@agora/adapters';
+import type { PubSub, RankedSet, RateLimiter } from '@agora/adapters';
 import type { Db } from '@agora/db';
 import { buildSchemaFromFile, type Logger, type ServiceClient, type SubgraphDefinition } from '@agora/service';
 import { createPetitionsClient } from './clients/petitionsClient.js';
+import type { SigningSettings } from './config.js';
 import type { SignaturesContext } from './context.js';
 import { createPetitionReplica } from './domain/petitionReplica.js';
+import { createSignatureCounts } from './domain/signatureCounts.js';
 import { createSigning } from './domain/signing.js';
 import { resolvers } from './resolvers/index.js';
 import { createSignatureLoaders } from './store/loaders.js';
 import { createReplicaStore } from './store/replicaStore.js';
 import { createSignatureStore } from './store/signatureStore.js';
 
-export { SIGNATURES_DEFAULT_PORT, loadSignaturesConfig, type SignaturesConfig } from './config.js';
+export {
+  SIGNATURES_DEFAULT_PORT,
+  loadSignaturesConfig,
+  type SignaturesConfig,
+  type SigningSettings,
+} from './config.js';
 
 export const SIGNATURES_SCHEMA_PATH = fileURLToPath(new URL('../schema.graphql', import.meta.url));
 export const SIGNATURES_MIGRATIONS_DIR = fileURLToPath(new URL('../migrations', import.meta.url));
 
 export interface SignaturesDeps {
   db: Db;
-  /** Brings petition launches and closes. */
+  /** Brings petition launches and closes; carries count changes to the gateways. */
   pubsub: PubSub;
+  /** Where counts and the ranking are kept for reading (Redis). */
+  rankedSets: RankedSet;
+  rateLimiter: RateLimiter;
   /** Calls the petitions subgraph (its lifecycle log). */
   petitions: ServiceClient;
   logger: Logger;
-  replicaSyncIntervalMs: number;
+  settings: SigningSettings;
 }
 
-/** Builds the signatures subgraph: signing and counts. Starts its replica when served. */
+/** Builds the signatures subgraph: signing and counts. Starts its replica and reconciliation when served. */
 export function createSignaturesSubgraph(deps: SignaturesDeps): SubgraphDefinition<SignaturesContext> {
   const signatures = createSignatureStore(deps.db);
-  const replicas = createReplicaStore(deps.db);
+  const counts = createSignatureCounts({
+    store: signatures,
+    rankedSets: deps.rankedSets,
+    pubsub: deps.pubsub,
+    logger: deps.logger,
+  });
   const replica = createPetitionReplica({
-    store: replicas,
+    store: createReplicaStore(deps.db),
     petitions: createPetitionsClient(deps.petitions),
     pubsub: deps.pubsub,
     logger: deps.logger,
-    syncIntervalMs: deps.replicaSyncIntervalMs,
+    syncIntervalMs: deps.settings.replicaSyncIntervalMs,
+    onApplied: (events) => counts.lifecycleApplied(events),
   });
-  const signing = createSigning({ signatures, replica });
+  const signing = createSigning({
+    signatures,
+    replica,
+    counts,
+    rateLimiter: deps.rateLimiter,
+    limits: deps.settings.limits,
+    logger: deps.logger,
+    maxBatch: deps.settings.maxBatch,
+  });
+  let reconciler: NodeJS.Timeout | undefined;
+  const reconcile = () =>
+    counts
+      .reconcile()
+      .catch((error: unknown) => deps.logger.warn('could not reconcile counts; will try again', { error }));
   return {
     name: 'signatures',
     schema: buildSchemaFromFile(SIGNATURES_SCHEMA_PATH, resolvers),
-    createContext: (viewer) => ({
+    createContext: (viewer, { clientAddress }) => ({
       viewer,
+      clientAddress,
       signatures,
       signing,
-      loaders: createSignatureLoaders(signatures, viewer?.userId ?? null),
+      counts,
+      loaders: createSignatureLoaders(signatures, counts, viewer?.userId ?? null),
     }),
     checkReadiness: async () => {
       await deps.db.query('SELECT 1');
     },
-    start: () => replica.start(),
-    stop: () => replica.stop(),
+    start: async () => {
+      await replica.start();
+      await reconcile();
+      reconciler = setInterval(() => void reconcile(), deps.settings.reconcileIntervalMs);
+      reconciler.unref();
+    },
+    stop: async () => {
+      clearInterval(reconciler);
+      await replica.stop();
+    },
   };
 }

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { MemPubSub, TOPICS, type PetitionLifecycleEvent } from '@agora/adapters';
+import { MemPubSub, MemRankedSet, MemRateLimiter, TOPICS, type PetitionLifecycleEvent } from '@agora/adapters';
 import { runMigrations } from '@agora/db';
 import { ServiceUnavailableError } from '@agora/errors';
 import { silentLogger, type ServiceClient } from '@agora/service';
 import { createTestDatabase, serveTestSubgraph } from '@agora/testkit';
+import type { SigningLimits } from '../domain/signing.js';
 import { SIGNATURES_MIGRATIONS_DIR, createSignaturesSubgraph } from '../subgraph.js';
 
 /**
@@ -36,27 +37,36 @@ export function createFakePetitionsLog() {
 }
 
 /** The signatures subgraph on its own fresh database, with in-process pub/sub and a fake petitions log. */
-export async function startSignatures() {
+export async function startSignatures(options: { limits?: SigningLimits } = {}) {
   const database = await createTestDatabase('signatures');
   await runMigrations(database.db, SIGNATURES_MIGRATIONS_DIR);
   const pubsub = new MemPubSub();
+  const rankedSets = new MemRankedSet();
   const petitionsLog = createFakePetitionsLog();
   const subgraph = await serveTestSubgraph(
     createSignaturesSubgraph({
       db: database.db,
       pubsub,
       petitions: petitionsLog.client,
+      rankedSets,
+      rateLimiter: new MemRateLimiter(),
       logger: silentLogger,
-      replicaSyncIntervalMs: 3_600_000,
+      settings: {
+        replicaSyncIntervalMs: 3_600_000,
+        reconcileIntervalMs: 3_600_000,
+        maxBatch: 500,
+        limits: options.limits ?? { perUser: 1_000, perAddress: 100_000 },
+      },
     }),
   );
   return {
     database,
     pubsub,
+    rankedSets,
     petitionsLog,
     subgraph,
     /** Launches a petition as petitions would: logged, then published. */
-    async launch(petitionId = randomUUID()) {
+    async launch(petitionId: string = randomUUID()) {
       await pubsub.publish(TOPICS.petitionLifecycle, petitionsLog.append(petitionId, 'OPEN'));
       return petitionId;
     },

@@ -1,4 +1,10 @@
-import { TOPICS, isPetitionLifecycleEvent, type PubSub, type Unsubscribe } from '@agora/adapters';
+import {
+  TOPICS,
+  isPetitionLifecycleEvent,
+  type PetitionLifecycleEvent,
+  type PubSub,
+  type Unsubscribe,
+} from '@agora/adapters';
 import type { Logger } from '@agora/service';
 import type { PetitionsClient } from '../clients/petitionsClient.js';
 import type { ReplicaStore } from '../store/replicaStore.js';
@@ -13,6 +19,8 @@ export interface ReplicaDeps {
   logger: Logger;
   /** How often to read the log anyway, in case a message and its successors were all lost. */
   syncIntervalMs: number;
+  /** Told of every launch and close once the replica has applied it. */
+  onApplied(events: readonly PetitionLifecycleEvent[]): Promise<void>;
 }
 
 /**
@@ -31,7 +39,7 @@ export function createPetitionReplica(deps: ReplicaDeps) {
       const position = await deps.store.readPosition();
       const events = await deps.petitions.fetchEventsAfter(position, CATCH_UP_BATCH);
       if (events.length === 0) return;
-      await deps.store.applyEvents(events);
+      await deps.onApplied((await deps.store.applyEvents(events)).applied);
       if (events.length < CATCH_UP_BATCH) return;
     }
   }
@@ -55,7 +63,8 @@ export function createPetitionReplica(deps: ReplicaDeps) {
       deps.logger.warn('ignored a malformed petition lifecycle message', { message });
       return;
     }
-    const { gap } = await deps.store.applyEvents([message]);
+    const { gap, applied } = await deps.store.applyEvents([message]);
+    await deps.onApplied(applied);
     if (gap) await catchUp();
   }
 

@@ -1,29 +1,96 @@
+import type { RateLimiter } from '@agora/adapters';
 import { isUuid } from '@agora/db';
 import { UnreachableCaseError } from '@agora/errors';
-import type { SignAttempt, SignatureStore } from '../store/signatureStore.js';
+import { createBatcher, type Logger } from '@agora/service';
+import type { SignAttempt, SignatureCountRecord, SignatureStore, SignRequest } from '../store/signatureStore.js';
 import type { PetitionReplica } from './petitionReplica.js';
+import type { SignatureCounts } from './signatureCounts.js';
 
 export type SignOutcome =
   | { kind: 'signed'; petitionId: string; signedAt: Date; count: number }
   | { kind: 'alreadySigned'; petitionId: string; signedAt: Date }
   | { kind: 'notOpen'; petitionId: string }
-  | { kind: 'notFound'; petitionId: string };
+  | { kind: 'notFound'; petitionId: string }
+  | { kind: 'rateLimited'; by: 'user' | 'address'; retryAfterSeconds: number };
+
+export interface SigningLimits {
+  /** Signatures one user may attempt per minute. */
+  perUser: number;
+  /** Signatures one client address may attempt per minute (offices and phones share addresses). */
+  perAddress: number;
+}
 
 export interface SigningDeps {
   signatures: SignatureStore;
   replica: PetitionReplica;
+  counts: SignatureCounts;
+  rateLimiter: RateLimiter;
+  limits: SigningLimits;
+  logger: Logger;
+  /** Most signatures in one group commit. */
+  maxBatch: number;
 }
 
-/** One signature per user per open petition. */
+const WINDOW_SECONDS = 60;
+
+/** The highest count each petition reached in a batch: what watchers need to hear. */
+function latestCounts(requests: readonly SignRequest[], attempts: readonly SignAttempt[]): SignatureCountRecord[] {
+  const latest = new Map<string, number>();
+  attempts.forEach((attempt, index) => {
+    const petitionId = (requests[index] as SignRequest).petitionId;
+    if (attempt.kind === 'signed') latest.set(petitionId, Math.max(latest.get(petitionId) ?? 0, attempt.count));
+  });
+  return [...latest].map(([petitionId, count]) => ({ petitionId, count }));
+}
+
+/**
+ * One signature per user per open petition. Requests are group-committed: those arriving
+ * while a batch is in PostgreSQL go together in the next, so a burst costs few round trips.
+ * Every accepted signature is committed before its mutation answers; Redis counts and the
+ * watchers hear of it right after the commit.
+ */
 export function createSigning(deps: SigningDeps) {
+  const batcher = createBatcher<SignRequest, SignAttempt>({
+    maxBatch: deps.maxBatch,
+    async run(requests) {
+      const attempts = await deps.signatures.signBatch(requests);
+      // Not awaited: signing does not wait on Redis (and goes on when Redis is away).
+      void deps.counts.recorded(latestCounts(requests, attempts));
+      return attempts;
+    },
+  });
+
+  /** The first limit the caller is over, if any. Limits fail open when their store is away. */
+  async function overLimit(userId: string, clientAddress: string | null): Promise<SignOutcome | null> {
+    const checks = [
+      { by: 'user' as const, key: `signatures:rate:user:${userId}`, limit: deps.limits.perUser },
+      ...(clientAddress === null
+        ? []
+        : [{ by: 'address' as const, key: `signatures:rate:address:${clientAddress}`, limit: deps.limits.perAddress }]),
+    ];
+    for (const check of checks) {
+      try {
+        const decision = await deps.rateLimiter.hit(check.key, check.limit, WINDOW_SECONDS);
+        if (!decision.allowed)
+          return { kind: 'rateLimited', by: check.by, retryAfterSeconds: decision.retryAfterSeconds };
+      } catch (error) {
+        deps.logger.warn('could not check a signing rate limit; letting the request through', { error });
+      }
+    }
+    return null;
+  }
+
   return {
-    async sign(userId: string, petitionId: string): Promise<SignOutcome> {
+    async sign(userId: string, clientAddress: string | null, petitionId: string): Promise<SignOutcome> {
       if (!isUuid(petitionId)) return { kind: 'notFound', petitionId };
-      let attempt: SignAttempt = await deps.signatures.signIfOpen(petitionId, userId);
+      const limited = await overLimit(userId, clientAddress);
+      if (limited !== null) return limited;
+      const request = { petitionId: petitionId.toLowerCase(), userId };
+      let attempt = await batcher.submit(request);
       if (attempt.kind === 'unknown') {
         // Launched a moment ago, perhaps, with its event still on the way: read the log once.
         await deps.replica.catchUp();
-        attempt = await deps.signatures.signIfOpen(petitionId, userId);
+        attempt = await batcher.submit(request);
       }
       switch (attempt.kind) {
         case 'unknown':

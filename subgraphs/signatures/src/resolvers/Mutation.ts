@@ -1,14 +1,21 @@
-import { UnreachableCaseError } from '@agora/errors';
+import { RateLimitedError, UnreachableCaseError } from '@agora/errors';
 import { requireViewer } from '@agora/service';
 import type { MutationResolvers, ResolversTypes } from '../__generated__/resolvers.js';
 import type { SignOutcome } from '../domain/signing.js';
 
 export const Mutation: MutationResolvers = {
-  signPetition: async (_parent, { petitionId }, { viewer, signing }) =>
-    toSignResult(await signing.sign(requireViewer(viewer).userId, petitionId)),
+  signPetition: async (_parent, { petitionId }, { viewer, clientAddress, signing }) =>
+    toSignResult(await signing.sign(requireViewer(viewer).userId, clientAddress, petitionId)),
 };
 
 function toSignResult(outcome: SignOutcome): ResolversTypes['SignResult'] {
+  if (outcome.kind === 'rateLimited') {
+    const who = outcome.by === 'user' ? 'you' : 'your network address';
+    throw new RateLimitedError(
+      `Too many signatures from ${who}; try again in ${outcome.retryAfterSeconds} seconds.`,
+      outcome.retryAfterSeconds,
+    );
+  }
   const petition = { id: outcome.petitionId };
   switch (outcome.kind) {
     case 'signed':

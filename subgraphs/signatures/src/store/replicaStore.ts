@@ -4,6 +4,8 @@ import type { Db } from '@agora/db';
 export interface ApplyResult {
   /** The last sequence applied after this call. */
   position: number;
+  /** The events this call applied, in order. */
+  applied: PetitionLifecycleEvent[];
   /** Events were offered past a missing one: the log must be read to fill the gap. */
   gap: boolean;
 }
@@ -31,6 +33,7 @@ export function createReplicaStore(db: Db) {
         );
         let position = row?.position ?? 0;
         let gap = false;
+        const applied: PetitionLifecycleEvent[] = [];
         for (const event of [...events].sort((a, b) => a.sequence - b.sequence)) {
           if (event.sequence <= position) continue;
           if (event.sequence > position + 1) {
@@ -43,9 +46,10 @@ export function createReplicaStore(db: Db) {
             [event.petitionId, event.status, event.sequence],
           );
           position = event.sequence;
+          applied.push(event);
         }
         await tx.execute('UPDATE replica_position SET last_sequence = $1', [position]);
-        return { position, gap };
+        return { position, gap, applied };
       });
     },
   };

@@ -1,0 +1,122 @@
+import { TOPICS, type PetitionLifecycleEvent, type PubSub, type RankedSet } from '@agora/adapters';
+import type { Logger } from '@agora/service';
+import type { SignatureCountRecord, SignatureStore } from '../store/signatureStore.js';
+
+/** Every petition's count (read by `signatureCount`). */
+const COUNTS = 'signatures:counts';
+/** Open petitions only, by count (read by `mostSignedPetitions`). */
+const RANKING = 'signatures:open-ranking';
+/** Counts rebuilt per round trip. */
+const PAGE = 1_000;
+
+export interface CountDeps {
+  store: SignatureStore;
+  rankedSets: RankedSet;
+  pubsub: PubSub;
+  logger: Logger;
+}
+
+/**
+ * The counts clients read, kept in Redis after PostgreSQL has committed them. Counts only
+ * grow, so every write is "raise to at least" and the order writes land in does not matter.
+ * PostgreSQL stays the truth: a missing or unreachable Redis count is read from it, and
+ * `reconcile` rebuilds Redis from it (after a flush, or any drift).
+ */
+export function createSignatureCounts(deps: CountDeps) {
+  const warn = (what: string) => (error: unknown) => deps.logger.warn(what, { error });
+  let rebuilding: Promise<void> | null = null;
+
+  async function reconcile(): Promise<void> {
+    let after: string | null = null;
+    for (;;) {
+      const page: SignatureCountRecord[] = await deps.store.listCounts(after, PAGE);
+      if (page.length === 0) break;
+      await deps.rankedSets.setScores(COUNTS, page.map(toRanked), { onlyIfGreater: true });
+      after = page.at(-1)?.petitionId ?? null;
+    }
+    await deps.rankedSets.replace(RANKING, (await deps.store.findOpenCounts(null)).map(toRanked));
+  }
+
+  /** One rebuild at a time. */
+  function reconcileOnce(): Promise<void> {
+    rebuilding ??= reconcile().finally(() => {
+      rebuilding = null;
+    });
+    return rebuilding;
+  }
+
+  return {
+    reconcile: reconcileOnce,
+
+    /** After a commit: raise the counts, and tell watchers (the gateway) the new ones. */
+    async recorded(counts: readonly SignatureCountRecord[]): Promise<void> {
+      if (counts.length === 0) return;
+      const ranked = counts.map(toRanked);
+      await Promise.all([
+        deps.rankedSets
+          .setScores(COUNTS, ranked, { onlyIfGreater: true })
+          .catch(warn('could not raise counts in Redis')),
+        deps.rankedSets
+          .setScores(RANKING, ranked, { onlyIfGreater: true, onlyIfPresent: true })
+          .catch(warn('could not raise the ranking in Redis')),
+        ...counts.map((count) =>
+          deps.pubsub
+            .publish(TOPICS.signatureCount(count.petitionId), {
+              petitionId: count.petitionId,
+              signatureCount: count.count,
+            })
+            .catch(warn('could not publish a signature count')),
+        ),
+      ]);
+    },
+
+    /** Counts for these petitions: Redis first, PostgreSQL for whatever Redis does not have. */
+    async read(petitionIds: readonly string[]): Promise<number[]> {
+      const fromRedis = await deps.rankedSets.scores(COUNTS, petitionIds).catch((error: unknown) => {
+        warn('could not read counts from Redis; reading PostgreSQL')(error);
+        return petitionIds.map(() => null);
+      });
+      const missing = petitionIds.filter((_, index) => fromRedis[index] === null);
+      if (missing.length === 0) return fromRedis as number[];
+      const fromDb = new Map((await deps.store.findCounts(missing)).map((row) => [row.petitionId, row.count]));
+      return petitionIds.map((id, index) => fromRedis[index] ?? fromDb.get(id) ?? 0);
+    },
+
+    /** The most signed open petitions; rebuilt first if Redis lost the ranking, from PostgreSQL if Redis is away. */
+    async mostSigned(limit: number): Promise<string[]> {
+      try {
+        if (!(await deps.rankedSets.exists(RANKING))) await reconcileOnce();
+        return (await deps.rankedSets.highest(RANKING, limit)).map((entry) => entry.member);
+      } catch (error) {
+        warn('could not rank from Redis; ranking from PostgreSQL')(error);
+        return (await deps.store.findOpenCounts(limit)).map((row) => row.petitionId);
+      }
+    },
+
+    /**
+     * Launches and closes the replica applied: opened petitions enter the ranking with their
+     * counts so far, closed ones leave it (their counts stay readable).
+     */
+    async lifecycleApplied(events: readonly PetitionLifecycleEvent[]): Promise<void> {
+      const opened = events.filter((event) => event.status === 'OPEN').map((event) => event.petitionId);
+      const closed = events.filter((event) => event.status === 'CLOSED').map((event) => event.petitionId);
+      const counts = new Map(
+        (opened.length === 0 ? [] : await deps.store.findCounts(opened)).map((row) => [row.petitionId, row.count]),
+      );
+      await deps.rankedSets
+        .setScores(
+          RANKING,
+          opened.map((member) => ({ member, score: counts.get(member) ?? 0 })),
+          { onlyIfGreater: true },
+        )
+        .catch(warn('could not add petitions to the ranking'));
+      await deps.rankedSets.remove(RANKING, closed).catch(warn('could not remove petitions from the ranking'));
+    },
+  };
+}
+
+function toRanked(count: SignatureCountRecord) {
+  return { member: count.petitionId, score: count.count };
+}
+
+export type SignatureCounts = ReturnType<typeof createSignatureCounts>;
