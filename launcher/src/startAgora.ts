@@ -138,7 +138,14 @@ export async function startAgora(options: AgoraOptions): Promise<RunningAgora> {
     await start('inventory', INVENTORY_MIGRATIONS_DIR, (db) => createInventorySubgraph({ db }));
     await start('financial', FINANCIAL_MIGRATIONS_DIR, (db) => createFinancialSubgraph({ db }));
     await start('petitions', PETITIONS_MIGRATIONS_DIR, (db) =>
-      createPetitionsSubgraph({ db, pubsub: adapters.pubsub, logger: options.logger.child('petitions') }),
+      createPetitionsSubgraph({
+        db,
+        pubsub: adapters.pubsub,
+        rankedSets: adapters.rankedSets,
+        kv: adapters.kv,
+        logger: options.logger.child('petitions'),
+        openListReconcileIntervalMs: 60_000,
+      }),
     );
     const ordersPeers = {
       inventory: await clientOf('inventory'),

@@ -265,6 +265,7 @@ describe('gateway', () => {
     it('should refuse authenticated requests but serve anonymous ones when revocations cannot be read', async () => {
       const broken: KeyValueStore = {
         get: () => Promise.reject(new Error('Redis is down')),
+        getMany: () => Promise.reject(new Error('Redis is down')),
         set: () => Promise.reject(new Error('Redis is down')),
         delete: () => Promise.reject(new Error('Redis is down')),
       };

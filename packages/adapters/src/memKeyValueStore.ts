@@ -21,9 +21,14 @@ export class MemKeyValueStore implements KeyValueStore {
     return entry.value;
   }
 
-  async set(key: string, value: string, ttlSeconds: number): Promise<void> {
+  async getMany(keys: readonly string[]): Promise<(string | null)[]> {
+    return Promise.all(keys.map((key) => this.get(key)));
+  }
+
+  async set(key: string, value: string, ttlSeconds?: number): Promise<void> {
     this.sweep();
-    this.entries.set(key, { value, expiresAt: this.now() + Math.max(1, ttlSeconds) * 1000 });
+    const expiresAt = ttlSeconds === undefined ? Infinity : this.now() + Math.max(1, ttlSeconds) * 1000;
+    this.entries.set(key, { value, expiresAt });
   }
 
   async delete(key: string): Promise<void> {

@@ -12,8 +12,13 @@ export class RedisKeyValueStore implements KeyValueStore {
     return this.redis.get(this.key(key));
   }
 
-  async set(key: string, value: string, ttlSeconds: number): Promise<void> {
-    await this.redis.set(this.key(key), value, 'EX', Math.max(1, Math.ceil(ttlSeconds)));
+  async getMany(keys: readonly string[]): Promise<(string | null)[]> {
+    return keys.length === 0 ? [] : this.redis.mget(keys.map((key) => this.key(key)));
+  }
+
+  async set(key: string, value: string, ttlSeconds?: number): Promise<void> {
+    if (ttlSeconds === undefined) await this.redis.set(this.key(key), value);
+    else await this.redis.set(this.key(key), value, 'EX', Math.max(1, Math.ceil(ttlSeconds)));
   }
 
   async delete(key: string): Promise<void> {

@@ -3,6 +3,7 @@ import { readConfig, readDatabaseUrl, readServiceConfig, type Env, type ServiceC
 export interface PetitionsConfig {
   service: ServiceConfig;
   databaseUrl: string;
+  openListReconcileIntervalMs: number;
 }
 
 export const PETITIONS_DEFAULT_PORT = 4005;
@@ -12,5 +13,6 @@ export function loadPetitionsConfig(env: Env): PetitionsConfig {
   return readConfig('petitions', env, (r) => ({
     service: readServiceConfig(r, PETITIONS_DEFAULT_PORT),
     databaseUrl: readDatabaseUrl(r, 'postgres://postgres@127.0.0.1:5432/agora_petitions'),
+    openListReconcileIntervalMs: r.int('OPEN_LIST_RECONCILE_INTERVAL_MS', { default: 60_000, min: 100 }),
   }));
 }

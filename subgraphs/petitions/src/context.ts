@@ -1,4 +1,5 @@
 import type { Identity } from '@agora/service';
+import type { OpenList } from './domain/openList.js';
 import type { Petitions } from './domain/petitions.js';
 import type { PetitionLoaders } from './store/loaders.js';
 import type { PetitionStore } from './store/petitionStore.js';
@@ -9,4 +10,5 @@ export interface PetitionsContext {
   loaders: PetitionLoaders;
   store: PetitionStore;
   petitions: Petitions;
+  openList: OpenList;
 }

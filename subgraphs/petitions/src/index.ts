@@ -19,7 +19,15 @@ await runService(
       databaseUrl: config.databaseUrl,
       migrationsDir: PETITIONS_MIGRATIONS_DIR,
       serve: { ...config.service, logger },
-      build: (db) => createPetitionsSubgraph({ db, pubsub: adapters.pubsub, logger }),
+      build: (db) =>
+        createPetitionsSubgraph({
+          db,
+          pubsub: adapters.pubsub,
+          rankedSets: adapters.rankedSets,
+          kv: adapters.kv,
+          logger,
+          openListReconcileIntervalMs: config.openListReconcileIntervalMs,
+        }),
     });
     return {
       async stop() {

@@ -1,8 +1,9 @@
 import { fileURLToPath } from 'node:url';
-import type { PubSub } from '@agora/adapters';
+import type { KeyValueStore, PubSub, RankedSet } from '@agora/adapters';
 import type { Db } from '@agora/db';
 import { buildSchemaFromFile, type Logger, type SubgraphDefinition } from '@agora/service';
 import type { PetitionsContext } from './context.js';
+import { createOpenList } from './domain/openList.js';
 import { createPetitions } from './domain/petitions.js';
 import { resolvers } from './resolvers/index.js';
 import { createPetitionLoaders } from './store/loaders.js';
@@ -17,19 +18,42 @@ export interface PetitionsDeps {
   db: Db;
   /** Where launches and closes are announced. */
   pubsub: PubSub;
+  /** Where the open list is served from (Redis). */
+  rankedSets: RankedSet;
+  kv: KeyValueStore;
   logger: Logger;
+  /** How often the open list in Redis is checked against PostgreSQL. */
+  openListReconcileIntervalMs: number;
 }
 
-/** Builds the petitions subgraph: drafts, launches, closes. No I/O until it serves. */
+/** Builds the petitions subgraph: drafts, launches, closes. Loads the open list into Redis when served. */
 export function createPetitionsSubgraph(deps: PetitionsDeps): SubgraphDefinition<PetitionsContext> {
   const store = createPetitionStore(deps.db);
-  const petitions = createPetitions({ store, pubsub: deps.pubsub, logger: deps.logger });
+  const openList = createOpenList({ store, rankedSets: deps.rankedSets, kv: deps.kv, logger: deps.logger });
+  const petitions = createPetitions({ store, openList, pubsub: deps.pubsub, logger: deps.logger });
+  let reconciler: NodeJS.Timeout | undefined;
+  const reconcile = () =>
+    openList
+      .reconcile()
+      .catch((error: unknown) => deps.logger.warn('could not check the open list; will try again', { error }));
   return {
     name: 'petitions',
     schema: buildSchemaFromFile(PETITIONS_SCHEMA_PATH, resolvers),
-    createContext: (viewer) => ({ viewer, store, petitions, loaders: createPetitionLoaders(store) }),
+    createContext: (viewer) => ({ viewer, store, petitions, openList, loaders: createPetitionLoaders(store) }),
     checkReadiness: async () => {
       await deps.db.query('SELECT 1');
+    },
+    start: async () => {
+      await openList
+        .rebuild()
+        .catch((error: unknown) =>
+          deps.logger.warn('could not load the open list into Redis; serving it from PostgreSQL', { error }),
+        );
+      reconciler = setInterval(() => void reconcile(), deps.openListReconcileIntervalMs);
+      reconciler.unref();
+    },
+    stop: async () => {
+      clearInterval(reconciler);
     },
   };
 }

@@ -35,6 +35,13 @@ describe.each(implementations)('KeyValueStore contract: %s', (_name, create) => 
     expect(await kv.get('k')).toBeNull();
   });
 
+  it('should read several keys at once, null where there is none', async () => {
+    await kv.set('a', '1');
+    await kv.set('c', '3', 60);
+    expect(await kv.getMany(['a', 'b', 'c'])).toEqual(['1', null, '3']);
+    expect(await kv.getMany([])).toEqual([]);
+  });
+
   it('should replace the value when a key is set again', async () => {
     await kv.set('k', 'one', 60);
     await kv.set('k', 'two', 60);

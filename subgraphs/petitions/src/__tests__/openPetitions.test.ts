@@ -66,7 +66,7 @@ describe('petitions open list', () => {
     expect(result.errors?.[0]?.message).toBe(`after is not a valid cursor for this list: "${forged}".`);
   });
 
-  it('should read a page of 50 with its creators in one SQL statement', async () => {
+  it('should serve a page of 50 with its creators from the open list, without PostgreSQL', async () => {
     petitions.database.resetQueryCount();
     const result = await petitions.subgraph.request<{
       openPetitions: { nodes: { status: string; creator: { id: string } }[] };
@@ -74,7 +74,17 @@ describe('petitions open list', () => {
     const nodes = dataOf(result).openPetitions.nodes;
     expect(nodes).toHaveLength(50);
     expect(nodes.every((node) => node.status === 'OPEN' && typeof node.creator.id === 'string')).toBe(true);
-    expect(petitions.database.queryCount()).toBe(1);
+    expect(petitions.database.queryCount()).toBe(0);
+  });
+
+  it('should rebuild the open list from PostgreSQL when Redis lost it, and answer the same', async () => {
+    const before = dataOf(await petitions.subgraph.request<OpenPage>(OPEN, { first: 60 })).openPetitions;
+    await petitions.rankedSets.replace('petitions:open', []);
+
+    const after = dataOf(await petitions.subgraph.request<OpenPage>(OPEN, { first: 60 })).openPetitions;
+
+    expect(after).toEqual(before);
+    expect(await petitions.rankedSets.size('petitions:open')).toBe(55);
   });
 
   it('should resolve 50 petitions as entities with one SQL statement', async () => {
@@ -85,5 +95,32 @@ describe('petitions open list', () => {
     );
     expect((dataOf(result) as { _entities: unknown[] })._entities).toHaveLength(50);
     expect(petitions.database.queryCount()).toBe(1);
+  });
+});
+
+describe('petitions open list without Redis', () => {
+  it('should serve the list from PostgreSQL when Redis cannot be reached', async () => {
+    const away = new Error('Redis is down');
+    const petitions = await startPetitions({
+      rankedSets: {
+        setScores: () => Promise.reject(away),
+        remove: () => Promise.reject(away),
+        scores: () => Promise.reject(away),
+        highest: () => Promise.reject(away),
+        size: () => Promise.reject(away),
+        exists: () => Promise.reject(away),
+        replace: () => Promise.reject(away),
+      },
+    });
+    try {
+      const act = petitionActions(petitions);
+      const creator = someone();
+      const { id } = await act.create(creator, 'Still listed');
+      expect(await act.launch(creator, id as string)).toMatchObject({ status: 'OPEN' });
+      const result = await petitions.subgraph.request<OpenPage>(OPEN, { first: 10 });
+      expect(dataOf(result).openPetitions).toMatchObject({ totalCount: 1, nodes: [{ id, title: 'Still listed' }] });
+    } finally {
+      await petitions.stop();
+    }
   });
 });

@@ -1,21 +1,32 @@
 import { randomUUID } from 'node:crypto';
-import { MemPubSub, TOPICS, type Message } from '@agora/adapters';
+import { MemKeyValueStore, MemPubSub, MemRankedSet, TOPICS, type Message, type RankedSet } from '@agora/adapters';
 import { runMigrations } from '@agora/db';
 import { silentLogger } from '@agora/service';
 import { MessageQueue, createTestDatabase, dataOf, serveTestSubgraph } from '@agora/testkit';
 import { PETITIONS_MIGRATIONS_DIR, createPetitionsSubgraph } from '../subgraph.js';
 
 /** The petitions subgraph on its own fresh database, with in-process pub/sub it listens to. */
-export async function startPetitions() {
+export async function startPetitions(options: { rankedSets?: RankedSet } = {}) {
   const database = await createTestDatabase('petitions');
   await runMigrations(database.db, PETITIONS_MIGRATIONS_DIR);
   const pubsub = new MemPubSub();
   const events = new MessageQueue<Message>();
   await pubsub.subscribe(TOPICS.petitionLifecycle, events.push);
-  const subgraph = await serveTestSubgraph(createPetitionsSubgraph({ db: database.db, pubsub, logger: silentLogger }));
+  const rankedSets = options.rankedSets ?? new MemRankedSet();
+  const subgraph = await serveTestSubgraph(
+    createPetitionsSubgraph({
+      db: database.db,
+      pubsub,
+      rankedSets,
+      kv: new MemKeyValueStore(),
+      logger: silentLogger,
+      openListReconcileIntervalMs: 3_600_000,
+    }),
+  );
   return {
     database,
     events,
+    rankedSets,
     subgraph,
     async stop() {
       await subgraph.stop();

@@ -3,6 +3,7 @@ import { isUuid } from '@agora/db';
 import { checkTextLength, type InputProblem } from '@agora/errors';
 import type { Logger } from '@agora/service';
 import type { PetitionRecord, PetitionStore, PetitionText, PetitionTx } from '../store/petitionStore.js';
+import type { OpenList } from './openList.js';
 import { describeRefusal, nextStatus, type PetitionChange, type PetitionStatus } from './lifecycle.js';
 
 export type PetitionOutcome =
@@ -15,6 +16,7 @@ export type PetitionOutcome =
 export interface PetitionDeps {
   store: PetitionStore;
   pubsub: PubSub;
+  openList: OpenList;
   logger: Logger;
 }
 
@@ -69,20 +71,25 @@ export function createPetitions(deps: PetitionDeps) {
       return { kind: 'changed' as const, ...(await apply(tx, petition)) };
     });
     if (result.kind !== 'changed') return result;
-    if (result.event !== undefined) await publish(result.event);
+    if (result.event !== undefined) await announce(result.petition, result.event);
     return { kind: 'petition', petition: result.petition };
   }
 
   /**
-   * Tells other services, after the commit. A lost message is not lost state: the
-   * signatures replica catches up from the event log.
+   * After the commit: the open list learns of the launch or close, and other services are
+   * told. Neither failing loses state: the open list is rebuilt from PostgreSQL on drift,
+   * and the signatures replica catches up from the event log.
    */
-  async function publish(event: PetitionLifecycleEvent): Promise<void> {
-    try {
-      await deps.pubsub.publish(TOPICS.petitionLifecycle, event);
-    } catch (error) {
-      deps.logger.warn('could not publish a petition event; consumers will catch up from the log', { event, error });
-    }
+  async function announce(petition: PetitionRecord, event: PetitionLifecycleEvent): Promise<void> {
+    const update = event.status === 'OPEN' ? deps.openList.launched(petition) : deps.openList.closed(petition.id);
+    await update.catch((error: unknown) =>
+      deps.logger.warn('could not update the open list; it will be rebuilt', { error }),
+    );
+    await deps.pubsub
+      .publish(TOPICS.petitionLifecycle, event)
+      .catch((error: unknown) =>
+        deps.logger.warn('could not publish a petition event; consumers will catch up from the log', { event, error }),
+      );
   }
 
   return {

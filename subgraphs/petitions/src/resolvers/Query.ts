@@ -7,14 +7,14 @@ import { isVisibleTo } from '../domain/petitions.js';
 const MAX_EVENTS_PER_CALL = 1000;
 
 export const Query: QueryResolvers = {
-  openPetitions: async (_parent, args, { store }) => {
+  openPetitions: async (_parent, args, { openList }) => {
     const page = readPageRequest(args, 50, 'timestamp');
-    const rows = await store.listOpenPetitions(page);
+    const rows = await openList.page(page);
     return toConnection(
       rows,
       page.limit,
       (petition) => ({ key: (petition.openedAt as Date).toISOString(), id: petition.id }),
-      () => store.countOpenPetitions(),
+      () => openList.count(),
     );
   },
   petition: async (_parent, { id }, { viewer, loaders }) => {

@@ -63,6 +63,11 @@ export function createPetitionStore(db: Db) {
           );
     },
 
+    /** Every open petition, for rebuilding the open list in Redis. */
+    findAllOpenPetitions() {
+      return db.query<PetitionRecord>(`SELECT ${PETITION_COLUMNS} FROM petitions WHERE status = 'OPEN'`);
+    },
+
     async countOpenPetitions() {
       const row = await db.queryOne<{ count: number }>(
         `SELECT count(*)::int AS count FROM petitions WHERE status = 'OPEN'`,

@@ -34,7 +34,10 @@ export function createSignatureCounts(deps: CountDeps) {
       await deps.rankedSets.setScores(COUNTS, page.map(toRanked), { onlyIfGreater: true });
       after = page.at(-1)?.petitionId ?? null;
     }
-    await deps.rankedSets.replace(RANKING, (await deps.store.findOpenCounts(null)).map(toRanked));
+    const open = (await deps.store.findOpenCounts(null)).map(toRanked);
+    // Open petitions nobody signed yet count 0, read from Redis like the rest.
+    await deps.rankedSets.setScores(COUNTS, open, { onlyIfGreater: true });
+    await deps.rankedSets.replace(RANKING, open);
   }
 
   /** One rebuild at a time. */
@@ -103,13 +106,13 @@ export function createSignatureCounts(deps: CountDeps) {
       const counts = new Map(
         (opened.length === 0 ? [] : await deps.store.findCounts(opened)).map((row) => [row.petitionId, row.count]),
       );
-      await deps.rankedSets
-        .setScores(
-          RANKING,
-          opened.map((member) => ({ member, score: counts.get(member) ?? 0 })),
-          { onlyIfGreater: true },
-        )
-        .catch(warn('could not add petitions to the ranking'));
+      const ranked = opened.map((member) => ({ member, score: counts.get(member) ?? 0 }));
+      await Promise.all([
+        deps.rankedSets.setScores(COUNTS, ranked, { onlyIfGreater: true }).catch(warn('could not add counts')),
+        deps.rankedSets
+          .setScores(RANKING, ranked, { onlyIfGreater: true })
+          .catch(warn('could not add petitions to the ranking')),
+      ]);
       await deps.rankedSets.remove(RANKING, closed).catch(warn('could not remove petitions from the ranking'));
     },
   };
