@@ -11,6 +11,7 @@ export interface GatewayConfig {
   maxBodyBytes: number;
   corsOrigins: string[];
   trustedProxyHops: number;
+  coalesceMs: number;
 }
 
 export const GATEWAY_DEFAULT_PORT = 4000;
@@ -44,6 +45,7 @@ export function loadGatewayConfig(env: Env, subgraphNames: readonly string[]): G
         .split(',')
         .map((origin) => origin.trim()),
       trustedProxyHops: r.int('TRUSTED_PROXY_HOPS', { default: 0, min: 0, max: 10 }),
+      coalesceMs: r.int('SUBSCRIPTION_COALESCE_MS', { default: 100, min: 0, max: 10_000 }),
     };
   });
 }

@@ -3,12 +3,17 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import cors from 'cors';
-import type { KeyValueStore } from '@agora/adapters';
+import type { KeyValueStore, PubSub } from '@agora/adapters';
+import { buildApiSchema } from '@agora/schema';
+import type { ExecutionResult } from 'graphql';
 import { maskError } from '@agora/errors';
 import { serveGraphQL, type Logger, type RunningServer } from '@agora/service';
 import { clientAddressOf, type GatewayContext } from './context.js';
 import { createIdentityResolver } from './identity.js';
 import { rateLimitStatusPlugin, subscriptionsOverHttpPlugin } from './plugins.js';
+import { createCountHub } from './subscriptions/countHub.js';
+import type { RunQuery } from './subscriptions/countSubscription.js';
+import { attachWebSockets } from './subscriptions/websocketServer.js';
 import { SubgraphDataSource } from './subgraphDataSource.js';
 import { createTokenVerifier, type TokenSettings } from './tokens.js';
 
@@ -23,6 +28,10 @@ export interface GatewayDeps {
   tokens: TokenSettings;
   /** Where `users` marks revoked sessions. */
   revocations: KeyValueStore;
+  /** Where `signatures` announces new counts, for subscriptions. */
+  pubsub: PubSub;
+  /** Counts for one petition are pushed to its watchers at most this often. */
+  coalesceMs: number;
   production: boolean;
   /** Deadline of one subgraph call. */
   subgraphTimeoutMs: number;
@@ -59,10 +68,22 @@ export function serveGateway(deps: GatewayDeps, listenOptions: ListenOptions): P
         timeoutMs: deps.subgraphTimeoutMs,
       }),
   });
+  const apiSchema = buildApiSchema(deps.supergraphSdl);
+  const hub = createCountHub({ pubsub: deps.pubsub, logger: deps.logger, coalesceMs: deps.coalesceMs });
+  let apollo: ApolloServer<GatewayContext> | undefined;
+  /** An operation run through this gateway, as an HTTP request from `caller` would be. */
+  const runQuery: RunQuery = async (document, variables, caller) => {
+    const response = await (apollo as ApolloServer<GatewayContext>).executeOperation(
+      { query: document, variables },
+      { contextValue: caller },
+    );
+    if (response.body.kind !== 'single') throw new Error('incremental delivery is not supported here');
+    return response.body.singleResult as ExecutionResult;
+  };
   return serveGraphQL<GatewayContext>({
     name: 'gateway',
     createApollo: (plugins) =>
-      new ApolloServer<GatewayContext>({
+      (apollo = new ApolloServer<GatewayContext>({
         gateway,
         introspection: !deps.production,
         includeStacktraceInErrorResponses: false,
@@ -77,6 +98,16 @@ export function serveGateway(deps: GatewayDeps, listenOptions: ListenOptions): P
           subscriptionsOverHttpPlugin(),
           rateLimitStatusPlugin(),
         ],
+      })),
+    attach: (httpServer) =>
+      attachWebSockets(httpServer, {
+        apiSchema,
+        hub,
+        runQuery,
+        resolveIdentity,
+        clientAddressOf: (request) => clientAddressOf(request, deps.trustedProxyHops),
+        production: deps.production,
+        logger: deps.logger,
       }),
     guards: [cors({ origin: deps.corsOrigins.includes('*') ? '*' : [...deps.corsOrigins] })],
     context: async (req) => ({

@@ -23,6 +23,8 @@ await runService(
         gatewaySecret: config.service.gatewaySecret,
         tokens: config.tokens,
         revocations: adapters.kv,
+        pubsub: adapters.pubsub,
+        coalesceMs: config.coalesceMs,
         production: config.service.production,
         subgraphTimeoutMs: config.subgraphTimeoutMs,
         maxBodyBytes: config.maxBodyBytes,

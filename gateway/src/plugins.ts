@@ -1,9 +1,10 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { AgoraError, ErrorCode } from '@agora/errors';
+import { GraphQLError } from 'graphql';
+import { ErrorCode } from '@agora/errors';
 
 /**
- * Subscriptions are not served over plain HTTP: answer with a clear error instead of
- * letting the query planner fail on them.
+ * Subscriptions are served over WebSocket (graphql-ws) on this path, not over plain HTTP:
+ * answer with a clear error instead of letting the query planner fail on them.
  */
 export function subscriptionsOverHttpPlugin(): ApolloServerPlugin {
   return {
@@ -11,9 +12,9 @@ export function subscriptionsOverHttpPlugin(): ApolloServerPlugin {
       return {
         async didResolveOperation({ operation }) {
           if (operation?.operation === 'subscription') {
-            throw new AgoraError(
-              ErrorCode.NotImplemented,
-              'Subscriptions are not implemented yet; they will be served over graphql-ws on this same /graphql path.',
+            throw new GraphQLError(
+              'Subscriptions are served over WebSocket (the graphql-ws protocol) on this same /graphql path, not over HTTP.',
+              { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } },
             );
           }
         },

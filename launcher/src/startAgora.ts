@@ -56,6 +56,8 @@ export interface AgoraOptions {
 
 export interface RunningAgora {
   gatewayUrl: string;
+  /** Each subgraph's server (tests stop one to see the others carry on). */
+  subgraphServers: Record<SubgraphName, RunningServer>;
   subgraphUrls: Record<SubgraphName, string>;
   /** The database each subgraph owns. */
   databaseUrls: Record<SubgraphName, string>;
@@ -77,6 +79,7 @@ export async function startAgora(options: AgoraOptions): Promise<RunningAgora> {
   const started: RunningServer[] = [];
   const databaseUrls = {} as Record<SubgraphName, string>;
   const subgraphUrls = {} as Record<SubgraphName, string>;
+  const subgraphServers = {} as Record<SubgraphName, RunningServer>;
 
   /** Starts one subgraph on its database and port, and remembers it for stopping. */
   async function start<Context extends object>(
@@ -104,6 +107,7 @@ export async function startAgora(options: AgoraOptions): Promise<RunningAgora> {
     started.push(server);
     databaseUrls[name] = databaseUrl;
     subgraphUrls[name] = server.url;
+    subgraphServers[name] = server;
     return server;
   }
 
@@ -183,6 +187,8 @@ export async function startAgora(options: AgoraOptions): Promise<RunningAgora> {
           audience: DEFAULT_TOKEN_AUDIENCE,
         },
         revocations: adapters.kv,
+        pubsub: adapters.pubsub,
+        coalesceMs: 100,
         production: options.production,
         subgraphTimeoutMs: options.gatewayTimeoutMs,
         maxBodyBytes: 100_000,
@@ -195,6 +201,7 @@ export async function startAgora(options: AgoraOptions): Promise<RunningAgora> {
     started.push(gateway);
     return {
       gatewayUrl: gateway.url,
+      subgraphServers,
       subgraphUrls,
       databaseUrls,
       adapters,

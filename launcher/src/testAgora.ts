@@ -1,6 +1,14 @@
 // The whole federation for tests (this package's and others'): import from '@agora/launcher/testing'.
 import { dropDatabase } from '@agora/db';
-import { generateSigningKeys, silentLogger } from '@agora/service';
+import { createPrivateKey, randomUUID } from 'node:crypto';
+import { SignJWT } from 'jose';
+import {
+  DEFAULT_TOKEN_AUDIENCE,
+  DEFAULT_TOKEN_ISSUER,
+  TOKEN_ALGORITHM,
+  generateSigningKeys,
+  silentLogger,
+} from '@agora/service';
 import {
   TEST_DATABASE_SERVER,
   TEST_GATEWAY_SECRET,
@@ -15,6 +23,7 @@ import { startAgora, type AgoraOptions } from './startAgora.js';
 /** The whole federation in this process on free ports, on fresh databases of its own. */
 export async function startTestAgora(overrides: Partial<AgoraOptions> = {}) {
   const queries = new Map<SubgraphName, number>();
+  const signingKeys = overrides.signingKeys ?? generateSigningKeys();
   const agora = await startAgora({
     databaseServerUrl: TEST_DATABASE_SERVER,
     databasePrefix: `agora_test_e2e_${uniqueTag()}_`,
@@ -24,7 +33,7 @@ export async function startTestAgora(overrides: Partial<AgoraOptions> = {}) {
     gatewayPort: 0,
     subgraphPorts: { users: 0, inventory: 0, orders: 0, financial: 0, petitions: 0, signatures: 0 },
     gatewaySecret: TEST_GATEWAY_SECRET,
-    signingKeys: generateSigningKeys(),
+    signingKeys,
     production: false,
     passwordHashing: TEST_PASSWORD_HASHING,
     tokenTtlSeconds: 3600,
@@ -44,6 +53,19 @@ export async function startTestAgora(overrides: Partial<AgoraOptions> = {}) {
   });
   return {
     ...agora,
+    /**
+     * A session token for a user who need not exist (what signing and watching need), signed
+     * as users would sign it.
+     */
+    mintToken(userId: string = randomUUID()): Promise<string> {
+      return new SignJWT({ sid: randomUUID() })
+        .setProtectedHeader({ alg: TOKEN_ALGORITHM, kid: signingKeys.keyId })
+        .setSubject(userId)
+        .setIssuer(DEFAULT_TOKEN_ISSUER)
+        .setAudience(DEFAULT_TOKEN_AUDIENCE)
+        .setExpirationTime('1h')
+        .sign(createPrivateKey(signingKeys.privateKeyPem));
+    },
     /** Statements each subgraph sent since the last reset. */
     queryCounts: () => Object.fromEntries(queries) as Partial<Record<SubgraphName, number>>,
     resetQueryCounts: () => queries.clear(),

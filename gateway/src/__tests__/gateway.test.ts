@@ -9,7 +9,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import express from 'express';
 import { parse } from 'graphql';
 import { SignJWT } from 'jose';
-import { MemKeyValueStore, type KeyValueStore } from '@agora/adapters';
+import { MemKeyValueStore, MemPubSub, type KeyValueStore } from '@agora/adapters';
 import {
   INTERNAL_HEADERS,
   generateSigningKeys,
@@ -98,6 +98,8 @@ describe('gateway', () => {
       gatewaySecret: TEST_GATEWAY_SECRET,
       tokens: { publicKeys: { [keys.keyId]: keys.publicKeyPem }, issuer: 'agora-users', audience: 'agora' },
       revocations: options.revocations ?? new MemKeyValueStore(),
+      pubsub: new MemPubSub(),
+      coalesceMs: 50,
       production: options.production ?? false,
       subgraphTimeoutMs: 200,
       maxBodyBytes: 10_000,

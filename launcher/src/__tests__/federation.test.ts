@@ -181,11 +181,14 @@ describe('federation through the gateway', () => {
     }
   });
 
-  it('should answer NOT_IMPLEMENTED for subscriptions over HTTP until they ship', async () => {
+  it('should point a subscription sent over HTTP to the WebSocket on the same path', async () => {
     const subscription = await agora.request(
       'subscription { signatureCountChanged(petitionId: "x") { signatureCount } }',
     );
-    expect(errorCodes(subscription)).toEqual(['NOT_IMPLEMENTED']);
+    expect([subscription.status, errorCodes(subscription)]).toEqual([400, ['BAD_REQUEST']]);
+    expect(subscription.errors?.[0]?.message).toBe(
+      'Subscriptions are served over WebSocket (the graphql-ws protocol) on this same /graphql path, not over HTTP.',
+    );
   });
 });
 

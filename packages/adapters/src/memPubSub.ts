@@ -38,9 +38,9 @@ export class MemPubSub implements PubSub {
     };
   }
 
-  /** Topics with at least one live subscription. */
-  activeTopics(): string[] {
-    return [...this.handlers.keys()];
+  /** How many subscriptions a topic has (one per consuming process, in Agora). */
+  subscriptionCount(topic: string): number {
+    return this.handlers.get(topic)?.size ?? 0;
   }
 
   async close(): Promise<void> {

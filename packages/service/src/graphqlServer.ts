@@ -32,6 +32,8 @@ export interface GraphQLServerOptions<Context extends object> {
   /** Background work begun before listening and ended after the last request. */
   start?(): Promise<void>;
   stop?(): Promise<void>;
+  /** More on the same HTTP server (WebSockets); the returned function ends it, before HTTP stops. */
+  attach?(httpServer: http.Server): () => Promise<void>;
 }
 
 /**
@@ -49,6 +51,7 @@ export async function serveGraphQL<Context extends object>(
   ]);
   await apollo.start();
   await options.start?.();
+  const detach = options.attach?.(httpServer);
 
   let stopping = false;
   mountHealth(app, options.logger, async () => {
@@ -66,6 +69,7 @@ export async function serveGraphQL<Context extends object>(
   try {
     port = await listen(httpServer, options.port, options.host);
   } catch (error) {
+    await detach?.();
     await apollo.stop();
     await options.stop?.();
     throw new Error(`${options.name} cannot listen on ${options.host}:${options.port}: ${(error as Error).message}`);
@@ -77,6 +81,7 @@ export async function serveGraphQL<Context extends object>(
     port,
     async stop() {
       stopping = true;
+      await detach?.();
       await apollo.stop();
       await options.stop?.();
     },

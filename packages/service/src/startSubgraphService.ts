@@ -39,12 +39,14 @@ export async function startSubgraphService<Context extends object>(
     await db.close();
     throw error;
   }
+  let stopped: Promise<void> | undefined;
   return {
     url: server.url,
     port: server.port,
-    async stop() {
-      await server.stop();
-      await db.close();
+    /** Drains requests, then closes the pool; stopping twice waits for the first. */
+    stop() {
+      stopped ??= server.stop().then(() => db.close());
+      return stopped;
     },
   };
 }

@@ -20,3 +20,4 @@ export {
 } from './subgraphContract.js';
 export { eventually } from './eventually.js';
 export { startFaultProxy, type FaultMode, type FaultProxy } from './faultProxy.js';
+export { createTestSubscriber, type TestSubscriber, type TestSubscription } from './subscriber.js';

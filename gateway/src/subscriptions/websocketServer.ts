@@ -1,0 +1,61 @@
+import type http from 'node:http';
+import type { GraphQLSchema } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import type { Identity, Logger } from '@agora/service';
+import type { GatewayContext } from '../context.js';
+import type { CountHub } from './countHub.js';
+import { createCountSubscriptions, type RunQuery } from './countSubscription.js';
+
+export interface WebSocketOptions {
+  apiSchema: GraphQLSchema;
+  hub: CountHub;
+  runQuery: RunQuery;
+  /** The caller an `authorization` connection parameter names; throws when it is not valid. */
+  resolveIdentity(authorization: string | undefined): Promise<Identity | null>;
+  /** The client address of a connection, from its upgrade request. */
+  clientAddressOf(request: http.IncomingMessage): string;
+  production: boolean;
+  logger: Logger;
+}
+
+/**
+ * graphql-ws on the gateway's own HTTP server and `/graphql` path. The token comes in the
+ * `connection_init` payload (`{ authorization: "Bearer …" }`); a bad one closes the socket
+ * with 4403, none is fine (counts are public). Subscriptions are `signatureCountChanged`;
+ * queries and mutations sent over the socket run through the gateway like HTTP ones.
+ */
+export function attachWebSockets(httpServer: http.Server, options: WebSocketOptions): () => Promise<void> {
+  const sockets = new WebSocketServer({ server: httpServer, path: '/graphql' });
+  const callers = new WeakMap<object, GatewayContext>();
+  const subscribe = createCountSubscriptions(options);
+  const disposable = useServer(
+    {
+      schema: options.apiSchema,
+      isProd: options.production,
+      onConnect: async (ctx) => {
+        const authorization = ctx.connectionParams?.['authorization'];
+        try {
+          const identity = await options.resolveIdentity(typeof authorization === 'string' ? authorization : undefined);
+          callers.set(ctx, { identity, clientAddress: options.clientAddressOf(ctx.extra.request) });
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      context: (ctx) =>
+        callers.get(ctx) ?? { identity: null, clientAddress: options.clientAddressOf(ctx.extra.request) },
+      subscribe: (args) => subscribe(args),
+      execute: (args) =>
+        options.runQuery(
+          args.document,
+          (args.variableValues ?? {}) as Record<string, unknown>,
+          args.contextValue as GatewayContext,
+        ),
+    },
+    sockets,
+  );
+  return async () => {
+    await disposable.dispose();
+  };
+}
