@@ -5,7 +5,7 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import cors from 'cors';
 import type { KeyValueStore, PubSub } from '@agora/adapters';
 import { buildApiSchema } from '@agora/schema';
-import type { ExecutionResult } from 'graphql';
+import { GraphQLError, type ExecutionResult } from 'graphql';
 import { maskError } from '@agora/errors';
 import { serveGraphQL, type Logger, type RunningServer } from '@agora/service';
 import { clientAddressOf, type GatewayContext } from './context.js';
@@ -78,7 +78,19 @@ export function serveGateway(deps: GatewayDeps, listenOptions: ListenOptions): P
       { contextValue: caller },
     );
     if (response.body.kind !== 'single') throw new Error('incremental delivery is not supported here');
-    return response.body.singleResult as ExecutionResult;
+    const { data, errors } = response.body.singleResult;
+    // Apollo hands back errors already formatted (plain objects); graphql-ws serialises
+    // GraphQLError instances, so they are rebuilt as such with the same message, path and code.
+    return {
+      ...(data === undefined ? {} : { data }),
+      ...(errors === undefined
+        ? {}
+        : {
+            errors: errors.map(
+              (error) => new GraphQLError(error.message, { path: error.path, extensions: error.extensions }),
+            ),
+          }),
+    } as ExecutionResult;
   };
   return serveGraphQL<GatewayContext>({
     name: 'gateway',

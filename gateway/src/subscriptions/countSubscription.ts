@@ -42,6 +42,9 @@ interface UpdateSource {
   fetched: Record<string, unknown>;
 }
 
+/** What a selection of event fields only needs beyond the event: nothing. */
+const NOTHING_FETCHED: ExecutionResult = { data: {} };
+
 function errorResult(message: string, code: string): ExecutionResult {
   return { errors: [new GraphQLError(message, { extensions: { code } })] };
 }
@@ -115,7 +118,7 @@ export function createCountSubscriptions(options: CountSubscriptionOptions) {
       return errorResult(`No petition has the id "${String(petitionId).slice(0, 100)}".`, ErrorCode.BadUserInput);
     }
     const caller = args.contextValue as GatewayContext;
-    const query = liftPetitionQuery(
+    const { document: query, selectsPetition } = liftPetitionQuery(
       args.document,
       operation,
       rootField,
@@ -165,7 +168,9 @@ export function createCountSubscriptions(options: CountSubscriptionOptions) {
         for (;;) {
           const signatureCount = await mailbox.take(() => closed);
           if (signatureCount === undefined) return;
-          fetched ??= await fetchShared(fetchKey, signatureCount, () => options.runQuery(query, variables, caller));
+          fetched ??= selectsPetition
+            ? await fetchShared(fetchKey, signatureCount, () => options.runQuery(query, variables, caller))
+            : NOTHING_FETCHED;
           yield render(signatureCount, fetched);
           fetched = undefined;
         }

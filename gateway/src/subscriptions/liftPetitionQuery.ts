@@ -17,6 +17,12 @@ function name(value: string) {
   return { kind: Kind.NAME, value } as const;
 }
 
+export interface LiftedQuery {
+  document: DocumentNode;
+  /** False when the subscription selects only event fields: nothing to fetch after the first count. */
+  selectsPetition: boolean;
+}
+
 /** `<alias>: petition(id: <petitionId>) { ... }`, with the same selection the subscription asked for. */
 function petitionField(field: FieldNode, petitionId: ValueNode): FieldNode {
   return {
@@ -37,7 +43,7 @@ export function liftPetitionQuery(
   operation: OperationDefinitionNode,
   rootField: FieldNode,
   petitionId: ValueNode,
-): DocumentNode {
+): LiftedQuery {
   const fragments = new Map(
     document.definitions
       .filter((definition): definition is FragmentDefinitionNode => definition.kind === Kind.FRAGMENT_DEFINITION)
@@ -74,11 +80,14 @@ export function liftPetitionQuery(
     selectionSet: { kind: Kind.SELECTION_SET, selections },
   };
   return {
-    kind: Kind.DOCUMENT,
-    definitions: [
-      query,
-      ...[...used.fragments].map((fragmentName) => fragments.get(fragmentName) as FragmentDefinitionNode),
-    ],
+    document: {
+      kind: Kind.DOCUMENT,
+      definitions: [
+        query,
+        ...[...used.fragments].map((fragmentName) => fragments.get(fragmentName) as FragmentDefinitionNode),
+      ],
+    },
+    selectsPetition: lifted.length > 0,
   };
 }
 
