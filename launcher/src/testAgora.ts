@@ -53,6 +53,8 @@ export async function startTestAgora(overrides: Partial<AgoraOptions> = {}) {
   });
   return {
     ...agora,
+    /** The keys sessions are signed with (a second gateway in a test verifies with them). */
+    signingKeys,
     /**
      * A session token for a user who need not exist (what signing and watching need), signed
      * as users would sign it.
