@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { readConfig, type Env } from '@agora/config';
 import { SUBGRAPHS, type SubgraphName } from '@agora/schema';
+import { readSigningSettings, type SigningSettings } from '@agora/signatures';
 
 /** How `npm start` runs Agora in one process; every setting has a default that just works. */
 export interface LauncherConfig {
@@ -22,6 +23,8 @@ export interface LauncherConfig {
   production: boolean;
   seedDemoData: boolean;
   trustedProxyHops: number;
+  /** Signing limits and intervals: the signatures service's own settings. */
+  signing: SigningSettings;
 }
 
 export const DEFAULT_DATA_DIR = fileURLToPath(new URL('../../.agora', import.meta.url));
@@ -48,6 +51,7 @@ export function loadLauncherConfig(env: Env): LauncherConfig {
       // Demo users have a published password: never loaded in production unless asked for.
       seedDemoData: r.boolean('SEED_DEMO_DATA', !production),
       trustedProxyHops: r.int('TRUSTED_PROXY_HOPS', { default: 0, min: 0, max: 10 }),
+      signing: readSigningSettings(r),
     };
   });
 }

@@ -55,12 +55,7 @@ async function startAllInOne(): Promise<Stoppable> {
       serviceTimeoutMs: 2_000,
       gatewayTimeoutMs: 10_000,
       trustedProxyHops: config.trustedProxyHops,
-      signing: {
-        replicaSyncIntervalMs: 30_000,
-        reconcileIntervalMs: 60_000,
-        maxBatch: 500,
-        limits: { perUser: 20, perAddress: 600 },
-      },
+      signing: config.signing,
       checkout: { recoveryDeadlineMs: 30_000, recoveryIntervalMs: 10_000, duplicateWaitMs: 10_000 },
       logger: createLogger({ service: 'agora', level: 'warn' }),
     });

@@ -1,4 +1,11 @@
-import { readConfig, readDatabaseUrl, readServiceConfig, type Env, type ServiceConfig } from '@agora/config';
+import {
+  readConfig,
+  readDatabaseUrl,
+  readServiceConfig,
+  type Env,
+  type EnvReader,
+  type ServiceConfig,
+} from '@agora/config';
 import type { SigningLimits } from './domain/signing.js';
 
 export interface SigningSettings {
@@ -34,14 +41,19 @@ export function loadSignaturesConfig(env: Env): SignaturesConfig {
         r.required('PETITIONS_URL', "the petitions subgraph's endpoint, e.g. http://petitions:4005/graphql"),
       ) ?? '',
     serviceTimeoutMs: r.int('SERVICE_TIMEOUT_MS', { default: 2000, min: 50, max: 60_000 }),
-    settings: {
-      replicaSyncIntervalMs: r.int('REPLICA_SYNC_INTERVAL_MS', { default: 30_000, min: 100 }),
-      reconcileIntervalMs: r.int('COUNT_RECONCILE_INTERVAL_MS', { default: 60_000, min: 100 }),
-      maxBatch: r.int('SIGNING_MAX_BATCH', { default: 500, min: 1, max: 5_000 }),
-      limits: {
-        perUser: r.int('SIGN_LIMIT_PER_USER', { default: 20, min: 1 }),
-        perAddress: r.int('SIGN_LIMIT_PER_ADDRESS', { default: 600, min: 1 }),
-      },
-    },
+    settings: readSigningSettings(r),
   }));
+}
+
+/** The signing settings, read the same way here and in the all-in-one launcher. */
+export function readSigningSettings(r: EnvReader): SigningSettings {
+  return {
+    replicaSyncIntervalMs: r.int('REPLICA_SYNC_INTERVAL_MS', { default: 30_000, min: 100 }),
+    reconcileIntervalMs: r.int('COUNT_RECONCILE_INTERVAL_MS', { default: 60_000, min: 100 }),
+    maxBatch: r.int('SIGNING_MAX_BATCH', { default: 500, min: 1, max: 5_000 }),
+    limits: {
+      perUser: r.int('SIGN_LIMIT_PER_USER', { default: 20, min: 1 }),
+      perAddress: r.int('SIGN_LIMIT_PER_ADDRESS', { default: 600, min: 1 }),
+    },
+  };
 }

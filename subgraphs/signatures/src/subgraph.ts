@@ -16,6 +16,7 @@ import { createSignatureStore } from './store/signatureStore.js';
 export {
   SIGNATURES_DEFAULT_PORT,
   loadSignaturesConfig,
+  readSigningSettings,
   type SignaturesConfig,
   type SigningSettings,
 } from './config.js';

@@ -1,0 +1,43 @@
+import { ConfigError } from '@agora/config';
+import { loadLauncherConfig } from '../config.js';
+
+describe('all-in-one settings', () => {
+  it('should need nothing set, with the signatures service defaults for signing', () => {
+    const config = loadLauncherConfig({});
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.redisUrl).toBeUndefined();
+    expect(config.gatewayPort).toBe(4000);
+    expect(config.subgraphPorts).toEqual({
+      users: 4001,
+      inventory: 4002,
+      orders: 4003,
+      financial: 4004,
+      petitions: 4005,
+      signatures: 4006,
+    });
+    expect(config.signing).toEqual({
+      replicaSyncIntervalMs: 30_000,
+      reconcileIntervalMs: 60_000,
+      maxBatch: 500,
+      limits: { perUser: 20, perAddress: 600 },
+    });
+  });
+
+  it('should read the signing limits the signatures service reads', () => {
+    const config = loadLauncherConfig({ SIGN_LIMIT_PER_USER: '5', SIGN_LIMIT_PER_ADDRESS: '50' });
+    expect(config.signing.limits).toEqual({ perUser: 5, perAddress: 50 });
+  });
+
+  it('should list every wrong setting at once', () => {
+    try {
+      loadLauncherConfig({ SIGN_LIMIT_PER_USER: '0', PORT: 'http' });
+      throw new Error('expected a ConfigError');
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).problems).toEqual([
+        expect.stringMatching(/^PORT must be an integer/),
+        expect.stringMatching(/^SIGN_LIMIT_PER_USER must be an integer from 1/),
+      ]);
+    }
+  });
+});
