@@ -1,7 +1,11 @@
 /**
- * A minimal Agora client: POSTs GraphQL to the gateway and keeps the session token.
- * Copy it as a starting point; any GraphQL client works the same way.
+ * A minimal Agora client: POSTs GraphQL to the gateway, keeps the session token, and watches
+ * subscriptions over graphql-ws on the same URL. Copy it as a starting point; any GraphQL
+ * client works the same way.
  */
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+
 export interface GraphQLError {
   message: string;
   extensions?: { code?: string };
@@ -14,8 +18,21 @@ export class AgoraRequestError extends Error {
   }
 }
 
+/** The data of one result, or its errors thrown. */
+interface GraphQLBody<Data> {
+  data?: Data | null | undefined;
+  errors?: readonly GraphQLError[] | undefined;
+}
+
+function dataOf<Data>(body: GraphQLBody<Data>, status: string): Data {
+  if (body.errors !== undefined && body.errors.length > 0) throw new AgoraRequestError([...body.errors]);
+  if (body.data === undefined || body.data === null) throw new Error(`No data in the answer (${status})`);
+  return body.data;
+}
+
 export function createAgoraClient(gatewayUrl: string) {
   let token: string | undefined;
+  let sockets: Client | undefined;
   return {
     /** Sends later requests as the user this token belongs to (from register or login). */
     useToken(newToken: string | undefined) {
@@ -31,9 +48,25 @@ export function createAgoraClient(gatewayUrl: string) {
         body: JSON.stringify({ query, variables }),
       });
       const body = (await response.json()) as { data?: Data; errors?: GraphQLError[] };
-      if (body.errors !== undefined && body.errors.length > 0) throw new AgoraRequestError(body.errors);
-      if (body.data === undefined) throw new Error(`No data in the answer (HTTP ${response.status})`);
-      return body.data;
+      return dataOf(body, `HTTP ${response.status}`);
+    },
+    /**
+     * Each result a subscription pushes, in order (a mobile app watching a count). One
+     * WebSocket carries every watch; the token, if any, goes in its `connection_init`.
+     */
+    async *watch<Data>(query: string, variables: Record<string, unknown> = {}): AsyncGenerator<Data> {
+      sockets ??= createClient({
+        url: gatewayUrl.replace(/^http/, 'ws'),
+        webSocketImpl: WebSocket,
+        connectionParams: () => (token === undefined ? {} : { authorization: `Bearer ${token}` }),
+      });
+      for await (const result of sockets.iterate<Data>({ query, variables }))
+        yield dataOf(result as GraphQLBody<Data>, 'WebSocket');
+    },
+    /** Closes the WebSocket, if a watch opened one. */
+    async close() {
+      await sockets?.dispose();
+      sockets = undefined;
     },
   };
 }

@@ -63,6 +63,18 @@ export async function runTour(gatewayUrl: string, print: Print): Promise<void> {
   );
   print(`5. Launched it: ${launchPetition.status} since ${launchPetition.openedAt}.`);
 
+  // Watch the count live, as the mobile app does; the first push is the count right now.
+  const counts = agora.watch<{ signatureCountChanged: { signatureCount: number } }>(
+    `subscription ($id: ID!) { signatureCountChanged(petitionId: $id) { signatureCount } }`,
+    { id: createPetition.id },
+  );
+  const nextCount = async () => {
+    const pushed = await counts.next();
+    if (pushed.done === true) throw new Error('the count subscription ended');
+    return pushed.value.signatureCountChanged.signatureCount;
+  };
+  print(`6. Watching its count over graphql-ws: ${await nextCount()} signature(s).`);
+
   const { signPetition } = await agora.request<{
     signPetition: {
       __typename: string;
@@ -82,9 +94,15 @@ export async function runTour(gatewayUrl: string, print: Print): Promise<void> {
   );
   print(
     signPetition.__typename === 'Signature'
-      ? `6. Signed "${signPetition.petition?.title}" by ${signPetition.petition?.creator.name}: ${signPetition.signatureCount} signature(s).`
-      : `6. Could not sign: ${signPetition.message}`,
+      ? `7. Signed "${signPetition.petition?.title}" by ${signPetition.petition?.creator.name}: ${signPetition.signatureCount} signature(s).`
+      : `7. Could not sign: ${signPetition.message}`,
   );
+  try {
+    print(`8. The watch was pushed the new count: ${await nextCount()} signature(s).`);
+  } finally {
+    await counts.return(undefined);
+    await agora.close();
+  }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

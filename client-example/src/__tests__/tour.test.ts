@@ -23,7 +23,7 @@ describe('client-example tour', () => {
     await agora.stop();
   });
 
-  it('should register, shop, petition and sign against a running gateway, printing each step', async () => {
+  it('should register, shop, petition, watch and sign against a running gateway, printing each step', async () => {
     const lines: string[] = [];
     await runTour(agora.gatewayUrl, (line) => lines.push(line));
     expect(lines).toEqual([
@@ -34,7 +34,9 @@ describe('client-example tour', () => {
       '3. Added "Canvas tote" to the cart: 1 item(s), total 14.99 EUR.',
       expect.stringMatching(/^4\. Drafted petition [0-9a-f-]{36} \(CREATED\)\.$/),
       expect.stringMatching(/^5\. Launched it: OPEN since \d{4}-\d\d-\d\dT/),
-      '6. Signed "Benches along the river" by Tour Guide: 1 signature(s).',
+      '6. Watching its count over graphql-ws: 0 signature(s).',
+      '7. Signed "Benches along the river" by Tour Guide: 1 signature(s).',
+      '8. The watch was pushed the new count: 1 signature(s).',
     ]);
   });
 });
