@@ -1,14 +1,8 @@
 // The whole federation for tests (this package's and others'): import from '@agora/launcher/testing'.
 import { dropDatabase } from '@agora/db';
-import { createPrivateKey, randomUUID } from 'node:crypto';
-import { SignJWT } from 'jose';
-import {
-  DEFAULT_TOKEN_AUDIENCE,
-  DEFAULT_TOKEN_ISSUER,
-  TOKEN_ALGORITHM,
-  generateSigningKeys,
-  silentLogger,
-} from '@agora/service';
+import { randomUUID } from 'node:crypto';
+import { createTokenIssuer } from '@agora/users';
+import { DEFAULT_TOKEN_AUDIENCE, DEFAULT_TOKEN_ISSUER, generateSigningKeys, silentLogger } from '@agora/service';
 import {
   TEST_DATABASE_SERVER,
   TEST_GATEWAY_SECRET,
@@ -24,6 +18,13 @@ import { startAgora, type AgoraOptions } from './startAgora.js';
 export async function startTestAgora(overrides: Partial<AgoraOptions> = {}) {
   const queries = new Map<SubgraphName, number>();
   const signingKeys = overrides.signingKeys ?? generateSigningKeys();
+  const tokens = createTokenIssuer({
+    privateKeyPem: signingKeys.privateKeyPem,
+    keyId: signingKeys.keyId,
+    issuer: DEFAULT_TOKEN_ISSUER,
+    audience: DEFAULT_TOKEN_AUDIENCE,
+    ttlSeconds: 3600,
+  });
   const agora = await startAgora({
     databaseServerUrl: TEST_DATABASE_SERVER,
     databasePrefix: `agora_test_e2e_${uniqueTag()}_`,
@@ -59,14 +60,9 @@ export async function startTestAgora(overrides: Partial<AgoraOptions> = {}) {
      * A session token for a user who need not exist (what signing and watching need), signed
      * as users would sign it.
      */
-    mintToken(userId: string = randomUUID()): Promise<string> {
-      return new SignJWT({ sid: randomUUID() })
-        .setProtectedHeader({ alg: TOKEN_ALGORITHM, kid: signingKeys.keyId })
-        .setSubject(userId)
-        .setIssuer(DEFAULT_TOKEN_ISSUER)
-        .setAudience(DEFAULT_TOKEN_AUDIENCE)
-        .setExpirationTime('1h')
-        .sign(createPrivateKey(signingKeys.privateKeyPem));
+    async mintToken(userId: string = randomUUID()): Promise<string> {
+      const issued = await tokens.issue(userId, randomUUID(), tokens.expiryFrom(new Date()));
+      return issued.token;
     },
     /** Statements each subgraph sent since the last reset. */
     queryCounts: () => Object.fromEntries(queries) as Partial<Record<SubgraphName, number>>,

@@ -11,6 +11,8 @@ import { createUserLoaders } from './store/loaders.js';
 import { createUserStore } from './store/userStore.js';
 
 export { loadUsersConfig, USERS_DEFAULT_PORT, type UsersConfig } from './config.js';
+// Tests and the benchmark mint session tokens the way users does, with the same keys.
+export { createTokenIssuer, type TokenIssuer } from './domain/sessionTokens.js';
 
 export const USERS_SCHEMA_PATH = fileURLToPath(new URL('../schema.graphql', import.meta.url));
 export const USERS_MIGRATIONS_DIR = fileURLToPath(new URL('../migrations', import.meta.url));
