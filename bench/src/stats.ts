@@ -1,0 +1,31 @@
+/** Runs `work` over `items` with at most `limit` in flight. */
+export async function inParallel<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < items.length) await work(items[next++] as T);
+    }),
+  );
+}
+
+/** The value below which `fraction` of the samples fall (nearest rank). */
+export function percentile(samples: readonly number[], fraction: number): number {
+  if (samples.length === 0) return Number.NaN;
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)] as number;
+}
+
+/** "p50 / p95 / p99 / max" in milliseconds, one decimal. */
+export function latencySummary(samples: readonly number[]): string {
+  const ms = (value: number) => value.toFixed(1);
+  return (
+    [0.5, 0.95, 0.99].map((fraction) => ms(percentile(samples, fraction))).join(' / ') +
+    ` / ${ms(Math.max(...samples))}`
+  );
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
