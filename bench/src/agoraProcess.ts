@@ -43,7 +43,10 @@ export async function startAgoraUnderTest(targets: BenchTargets, log: (line: str
   const databasePrefix = `agora_bench_${tag}_`;
   const redisPrefix = `agora-bench-${tag}`;
   const dataDir = await mkdtemp(path.join(tmpdir(), 'agora-bench-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  // BENCH_PROFILE=<folder>: a CPU profile of Agora's process lands there when it stops.
+  const profile = process.env['BENCH_PROFILE'];
+  const nodeArgs = profile === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profile)}`];
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main.ts'], {
     cwd: LAUNCHER_DIR,
     env: {
       ...process.env,

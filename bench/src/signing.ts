@@ -1,5 +1,6 @@
 // Signing at burst scale and live counts, measured against `npm start` with Redis on this
-// machine. Run: npm run bench:signing (BENCH_QUICK=1 for a tenth of the load). Writes
+// machine. Run: npm run bench:signing (BENCH_QUICK=1 for a tenth of the load,
+// BENCH_PROFILE=<folder> for a CPU profile of Agora's process). Writes
 // bench/REPORT.md; numbers are for reading, never pass/fail.
 import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
