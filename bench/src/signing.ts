@@ -8,8 +8,9 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createDb } from '@agora/db';
 import { startAgoraUnderTest, type AgoraUnderTest } from './agoraProcess.js';
-import { Watcher, dataOf, post } from './graphqlClient.js';
-import { inParallel, latencySummary, sleep } from './stats.js';
+import { dataOf, inParallel, postGraphQL, type GraphQLResult } from '@agora/testkit';
+import { Watcher } from './watcher.js';
+import { latencySummary, sleep } from './stats.js';
 
 const QUICK = process.env['BENCH_QUICK'] === '1';
 const scale = (n: number) => (QUICK ? Math.max(1, Math.round(n / 10)) : n);
@@ -28,10 +29,21 @@ const SIGN = 'mutation ($id: ID!) { signPetition(petitionId: $id) { __typename .
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
+/** One operation to the gateway, as `token`'s owner when given. */
+function send<Data>(
+  agora: AgoraUnderTest,
+  query: string,
+  variables: Record<string, unknown>,
+  token?: string,
+): Promise<GraphQLResult<Data>> {
+  const headers: Record<string, string> = token === undefined ? {} : { authorization: `Bearer ${token}` };
+  return postGraphQL<Data>(agora.gatewayUrl, query, { variables, headers });
+}
+
 async function openPetitions(agora: AgoraUnderTest, count: number): Promise<string[]> {
   const creator = dataOf(
-    await post<{ register: { token: string } }>(
-      agora.gatewayUrl,
+    await send<{ register: { token: string } }>(
+      agora,
       'mutation ($input: RegisterInput!) { register(input: $input) { ... on AuthPayload { token } } }',
       { input: { email: `bench-${randomUUID()}@example.com`, password: 'a bench password', name: 'Bench' } },
     ),
@@ -39,16 +51,16 @@ async function openPetitions(agora: AgoraUnderTest, count: number): Promise<stri
   const ids: string[] = [];
   for (let i = 0; i < count; i++) {
     const { createPetition } = dataOf(
-      await post<{ createPetition: { id: string } }>(
-        agora.gatewayUrl,
+      await send<{ createPetition: { id: string } }>(
+        agora,
         'mutation ($t: String!) { createPetition(input: { title: $t, body: "Measured." }) { ... on Petition { id } } }',
         { t: `Bench petition ${i}` },
         creator,
       ),
     );
     dataOf(
-      await post(
-        agora.gatewayUrl,
+      await send(
+        agora,
         'mutation ($id: ID!) { launchPetition(id: $id) { __typename } }',
         { id: createPetition.id },
         creator,
@@ -124,12 +136,7 @@ async function burst(agora: AgoraUnderTest): Promise<string[]> {
   const progress = setInterval(() => log(`  ${done}/${attempts} answered`), 5_000);
   await inParallel(plan, BURST.concurrency, async ({ token, petition }) => {
     const sent = performance.now();
-    const answer = await post<{ signPetition: { __typename: string } }>(
-      agora.gatewayUrl,
-      SIGN,
-      { id: petition },
-      token,
-    );
+    const answer = await send<{ signPetition: { __typename: string } }>(agora, SIGN, { id: petition }, token);
     latencies.push(performance.now() - sent);
     const outcome = answer.data?.signPetition.__typename ?? String(answer.errors?.[0]?.extensions?.['code']);
     outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
@@ -171,8 +178,8 @@ async function steady(agora: AgoraUnderTest): Promise<string[]> {
   const watchers = await watch(agora.gatewayUrl, [petitionId as string], STEADY.watchers);
   const answered: { count: number; at: number }[] = [];
   for (let i = 0; i < STEADY.signatures; i++) {
-    const answer = await post<{ signPetition: { signatureCount: number } }>(
-      agora.gatewayUrl,
+    const answer = await send<{ signPetition: { signatureCount: number } }>(
+      agora,
       SIGN,
       { id: petitionId },
       await agora.mintToken(randomUUID()),

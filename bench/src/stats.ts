@@ -1,17 +1,3 @@
-/** Runs `work` over `items` with at most `limit` in flight. */
-export async function inParallel<T>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: limit }, async () => {
-      while (next < items.length) await work(items[next++] as T);
-    }),
-  );
-}
-
 /** The value below which `fraction` of the samples fall (nearest rank). */
 export function percentile(samples: readonly number[], fraction: number): number {
   if (samples.length === 0) return Number.NaN;

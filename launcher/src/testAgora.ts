@@ -102,3 +102,28 @@ export async function registerUser(
   if (payload?.token === undefined) throw new Error(`register failed: ${JSON.stringify(result)}`);
   return { id: payload.user.id, token: payload.token, email };
 }
+
+/** Creates a petition as `creatorToken`'s owner and launches it; returns its id. */
+export async function openPetition(
+  agora: TestAgora,
+  creatorToken: string,
+  title: string,
+  body = 'Body',
+): Promise<string> {
+  const created = await agora.request<{ createPetition: { __typename: string; id?: string } }>(
+    `mutation ($input: PetitionInput!) { createPetition(input: $input) { __typename ... on Petition { id } } }`,
+    { input: { title, body } },
+    creatorToken,
+  );
+  const id = created.data?.createPetition.id;
+  if (id === undefined) throw new Error(`createPetition failed: ${JSON.stringify(created)}`);
+  const launched = await agora.request<{ launchPetition: { __typename: string } }>(
+    `mutation ($id: ID!) { launchPetition(id: $id) { __typename } }`,
+    { id },
+    creatorToken,
+  );
+  if (launched.data?.launchPetition.__typename !== 'Petition') {
+    throw new Error(`launchPetition failed: ${JSON.stringify(launched)}`);
+  }
+  return id;
+}

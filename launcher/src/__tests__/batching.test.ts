@@ -1,6 +1,6 @@
 import { createDb } from '@agora/db';
 import { dataOf, eventually } from '@agora/testkit';
-import { registerUser, startTestAgora, type TestAgora } from '../testAgora.js';
+import { openPetition, registerUser, startTestAgora, type TestAgora } from '../testAgora.js';
 
 describe('batching through the gateway', () => {
   let agora: TestAgora;
@@ -12,13 +12,7 @@ describe('batching through the gateway', () => {
     reader = await registerUser(agora, 'Reader');
     for (let i = 0; i < 50; i++) {
       const creator = creators[i % creators.length]!;
-      const created = await agora.request<{ createPetition: { id: string } }>(
-        `mutation ($title: String!) { createPetition(input: { title: $title, body: "Body" }) { ... on Petition { id } } }`,
-        { title: `Petition ${i}` },
-        creator.token,
-      );
-      const id = dataOf(created).createPetition.id;
-      await agora.request(`mutation ($id: ID!) { launchPetition(id: $id) { __typename } }`, { id }, creator.token);
+      const id = await openPetition(agora, creator.token, `Petition ${i}`);
       if (i % 10 === 0)
         await agora.request(
           `mutation ($id: ID!) { signPetition(petitionId: $id) { __typename } }`,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { dataOf, errorCodes } from '@agora/testkit';
-import { registerUser, startTestAgora, type TestAgora } from '../testAgora.js';
+import { openPetition, registerUser, startTestAgora, type TestAgora } from '../testAgora.js';
 import {
   addProduct,
   balanceOf,
@@ -250,13 +250,7 @@ describe('checkout through the gateway', () => {
   it("should refuse to show another user's orders, account or invoices however they are reached", async () => {
     const buyer = await shopper(agora, 1_000, []);
     const stranger = await registerUser(agora, 'Curious');
-    const created = await agora.request<{ createPetition: { id: string } }>(
-      `mutation { createPetition(input: { title: "Buyer's petition", body: "b" }) { ... on Petition { id } } }`,
-      {},
-      buyer.token,
-    );
-    const id = dataOf(created).createPetition.id;
-    await agora.request(`mutation ($id: ID!) { launchPetition(id: $id) { __typename } }`, { id }, buyer.token);
+    const id = await openPetition(agora, buyer.token, "Buyer's petition", 'b');
 
     for (const field of ['orders { totalCount }', 'account { balance { amount } }', 'invoices { totalCount }']) {
       const result = await agora.request(

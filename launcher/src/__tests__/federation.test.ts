@@ -2,7 +2,7 @@ import { INTERNAL_HEADERS } from '@agora/service';
 import { TEST_GATEWAY_SECRET, dataOf, errorCodes, postGraphQL } from '@agora/testkit';
 import { createProductStore } from '@agora/inventory';
 import { createDb } from '@agora/db';
-import { registerUser, startTestAgora, type TestAgora } from '../testAgora.js';
+import { openPetition, registerUser, startTestAgora, type TestAgora } from '../testAgora.js';
 
 describe('federation through the gateway', () => {
   let agora: TestAgora;
@@ -93,13 +93,7 @@ describe('federation through the gateway', () => {
   it("should show an open petition with its creator's name and its signature count", async () => {
     const creator = await registerUser(agora, 'Creator');
     const signer = await registerUser(agora, 'Signer');
-    const created = await agora.request<{ createPetition: { id: string } }>(
-      `mutation { createPetition(input: { title: "More benches", body: "In every park." }) { ... on Petition { id } } }`,
-      {},
-      creator.token,
-    );
-    const id = dataOf(created).createPetition.id;
-    await agora.request(`mutation ($id: ID!) { launchPetition(id: $id) { __typename } }`, { id }, creator.token);
+    const id = await openPetition(agora, creator.token, 'More benches', 'In every park.');
     const signed = await agora.request(
       `mutation ($id: ID!) { signPetition(petitionId: $id) { ... on Signature { signatureCount petition { title creator { name } } } } }`,
       { id },
@@ -199,13 +193,7 @@ describe('federation with Redis', () => {
     try {
       expect(agora.adapters.kind).toBe('redis');
       const creator = await registerUser(agora, 'Redis Creator');
-      const created = await agora.request<{ createPetition: { id: string } }>(
-        `mutation { createPetition(input: { title: "Over Redis", body: "Body" }) { ... on Petition { id } } }`,
-        {},
-        creator.token,
-      );
-      const id = dataOf(created).createPetition.id;
-      await agora.request(`mutation ($id: ID!) { launchPetition(id: $id) { __typename } }`, { id }, creator.token);
+      const id = await openPetition(agora, creator.token, 'Over Redis', 'Body');
       const signed = await agora.request(
         `mutation ($id: ID!) { signPetition(petitionId: $id) { __typename ... on Signature { signatureCount } } }`,
         { id },
@@ -247,13 +235,7 @@ describe('federation in production mode', () => {
 
     const owner = await registerUser(agora, 'Owner');
     const stranger = await registerUser(agora, 'Stranger');
-    const created = await agora.request<{ createPetition: { id: string } }>(
-      `mutation { createPetition(input: { title: "Mine", body: "b" }) { ... on Petition { id } } }`,
-      {},
-      owner.token,
-    );
-    const id = dataOf(created).createPetition.id;
-    await agora.request(`mutation ($id: ID!) { launchPetition(id: $id) { __typename } }`, { id }, owner.token);
+    const id = await openPetition(agora, owner.token, 'Mine', 'b');
     // Reaching someone else's cart through a petition's creator is refused by orders.
     const forbidden = await agora.request(
       `query ($id: ID!) { petition(id: $id) { title creator { name cart { itemCount } } } }`,

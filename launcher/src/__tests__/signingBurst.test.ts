@@ -11,25 +11,16 @@ import {
   createTestSubscriber,
   dataOf,
   eventually,
+  inParallel,
   postGraphQL,
   testRedisPrefix,
   type TestSubscription,
 } from '@agora/testkit';
-import { registerUser, startTestAgora, type TestAgora } from '../testAgora.js';
+import { openPetition, registerUser, startTestAgora, type TestAgora } from '../testAgora.js';
 
 const PETITIONS = 20;
 const USERS = 2_000;
 const ATTEMPTS = 10_000;
-
-/** Runs `work` over `items` with at most `limit` in flight. */
-async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: limit }, async () => {
-      while (next < items.length) await work(items[next++] as T);
-    }),
-  );
-}
 
 const COUNT_ONLY = `subscription ($id: ID!) { signatureCountChanged(petitionId: $id) { signatureCount } }`;
 
@@ -61,13 +52,7 @@ describe('signing at burst scale, with Redis', () => {
     });
     const creator = await registerUser(agora, 'Organiser');
     for (let i = 0; i < PETITIONS; i++) {
-      const created = await agora.request<{ createPetition: { id: string } }>(
-        `mutation ($t: String!) { createPetition(input: { title: $t, body: "b" }) { ... on Petition { id } } }`,
-        { t: `Burst ${i}` },
-        creator.token,
-      );
-      const id = dataOf(created).createPetition.id;
-      await agora.request(`mutation ($id: ID!) { launchPetition(id: $id) { __typename } }`, { id }, creator.token);
+      const id = await openPetition(agora, creator.token, `Burst ${i}`);
       petitionIds.push(id);
     }
   });

@@ -1,6 +1,5 @@
 import { createDb } from '@agora/db';
-import { dataOf } from '@agora/testkit';
-import { registerUser, startTestAgora, type TestAgora } from '../testAgora.js';
+import { openPetition, registerUser, startTestAgora, type TestAgora } from '../testAgora.js';
 
 const SIGN = `mutation ($id: ID!) { signPetition(petitionId: $id) { __typename } }`;
 
@@ -48,13 +47,7 @@ describe('signing rate limits through the gateway', () => {
     });
     const creator = await registerUser(agora, 'Organiser');
     for (let i = 0; i < 4; i++) {
-      const created = await agora.request<{ createPetition: { id: string } }>(
-        `mutation ($t: String!) { createPetition(input: { title: $t, body: "b" }) { ... on Petition { id } } }`,
-        { t: `Limited ${i}` },
-        creator.token,
-      );
-      const id = dataOf(created).createPetition.id;
-      await agora.request(`mutation ($id: ID!) { launchPetition(id: $id) { __typename } }`, { id }, creator.token);
+      const id = await openPetition(agora, creator.token, `Limited ${i}`);
       petitionIds.push(id);
     }
   });

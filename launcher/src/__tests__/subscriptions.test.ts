@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ExecutionResult } from 'graphql';
 import type { MemPubSub } from '@agora/adapters';
 import { createTestSubscriber, dataOf, type TestSubscription } from '@agora/testkit';
-import { registerUser, startTestAgora, type TestAgora } from '../testAgora.js';
+import { openPetition, registerUser, startTestAgora, type TestAgora } from '../testAgora.js';
 
 const WATCH = /* GraphQL */ `
   subscription Watch($id: ID!) {
@@ -48,17 +48,7 @@ describe('signature counts over graphql-ws', () => {
   beforeAll(async () => {
     agora = await startTestAgora();
     const creator = await registerUser(agora, 'Grace');
-    const created = await agora.request<{ createPetition: { id: string } }>(
-      `mutation { createPetition(input: { title: "Night buses", body: "Every 30 minutes." }) { ... on Petition { id } } }`,
-      {},
-      creator.token,
-    );
-    petitionId = dataOf(created).createPetition.id;
-    await agora.request(
-      `mutation ($id: ID!) { launchPetition(id: $id) { __typename } }`,
-      { id: petitionId },
-      creator.token,
-    );
+    petitionId = await openPetition(agora, creator.token, 'Night buses', 'Every 30 minutes.');
   });
 
   afterAll(async () => {

@@ -19,5 +19,6 @@ export {
   type EntityCase,
 } from './subgraphContract.js';
 export { eventually } from './eventually.js';
+export { inParallel } from './inParallel.js';
 export { startFaultProxy, type FaultMode, type FaultProxy } from './faultProxy.js';
 export { createTestSubscriber, type TestSubscriber, type TestSubscription } from './subscriber.js';

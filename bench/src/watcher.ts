@@ -1,35 +1,6 @@
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 
-export interface GraphQLAnswer<Data> {
-  data?: Data | null;
-  errors?: { message: string; extensions?: Record<string, unknown> }[];
-}
-
-export async function post<Data>(
-  gatewayUrl: string,
-  query: string,
-  variables: Record<string, unknown>,
-  token?: string,
-): Promise<GraphQLAnswer<Data>> {
-  const response = await fetch(gatewayUrl, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
-    },
-    body: JSON.stringify({ query, variables }),
-  });
-  return (await response.json()) as GraphQLAnswer<Data>;
-}
-
-export function dataOf<Data>(answer: GraphQLAnswer<Data>): Data {
-  if (answer.data === undefined || answer.data === null || (answer.errors?.length ?? 0) > 0) {
-    throw new Error(`GraphQL errors: ${JSON.stringify(answer.errors)}`);
-  }
-  return answer.data;
-}
-
 /** One count a watcher was pushed, and when (performance.now()). */
 export interface Push {
   count: number;
