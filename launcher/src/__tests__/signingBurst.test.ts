@@ -43,12 +43,6 @@ describe('signing at burst scale, with Redis', () => {
     agora = await startTestAgora({
       redisUrl: TEST_REDIS_URL,
       redisPrefix: prefix,
-      signing: {
-        replicaSyncIntervalMs: 3_600_000,
-        reconcileIntervalMs: 3_600_000,
-        maxBatch: 500,
-        limits: { perUser: 1_000, perAddress: 100_000 },
-      },
     });
     const creator = await registerUser(agora, 'Organiser');
     for (let i = 0; i < PETITIONS; i++) {
