@@ -119,7 +119,6 @@ export function serveGateway(deps: GatewayDeps, listenOptions: ListenOptions): P
         resolveIdentity,
         clientAddressOf: (request) => clientAddressOf(request, deps.trustedProxyHops),
         production: deps.production,
-        logger: deps.logger,
       }),
     guards: [cors({ origin: deps.corsOrigins.includes('*') ? '*' : [...deps.corsOrigins] })],
     context: async (req) => ({

@@ -40,27 +40,42 @@ export function createCountHub(options: CountHubOptions) {
     topic.timer ??= setTimeout(() => flush(topic), options.coalesceMs);
   }
 
+  /** The broker subscription for a petition; forgotten if it fails, so the next watch tries again. */
+  function subscribe(petitionId: string): Topic {
+    const topic: Topic = {
+      listeners: new Set(),
+      latest: 0,
+      delivered: 0,
+      timer: undefined,
+      unsubscribe: options.pubsub.subscribe(TOPICS.signatureCount(petitionId), (message) =>
+        receive(petitionId, message),
+      ),
+    };
+    topics.set(petitionId, topic);
+    topic.unsubscribe.catch(() => {
+      if (topics.get(petitionId) === topic) topics.delete(petitionId);
+    });
+    return topic;
+  }
+
   return {
-    /** Calls `listener` with each new count of the petition until the returned function is called. */
+    /**
+     * Calls `listener` with each new count of the petition until the returned function is
+     * called (once or more: only the first call does anything).
+     */
     async watch(petitionId: string, listener: CountListener): Promise<() => Promise<void>> {
-      let topic = topics.get(petitionId);
-      if (topic === undefined) {
-        const created: Topic = {
-          listeners: new Set(),
-          latest: 0,
-          delivered: 0,
-          timer: undefined,
-          unsubscribe: options.pubsub.subscribe(TOPICS.signatureCount(petitionId), (message) =>
-            receive(petitionId, message),
-          ),
-        };
-        topics.set(petitionId, created);
-        topic = created;
-      }
-      const current = topic;
+      const current = topics.get(petitionId) ?? subscribe(petitionId);
       current.listeners.add(listener);
-      await current.unsubscribe;
+      try {
+        await current.unsubscribe;
+      } catch (error) {
+        current.listeners.delete(listener);
+        throw error;
+      }
+      let stopped = false;
       return async () => {
+        if (stopped) return;
+        stopped = true;
         current.listeners.delete(listener);
         if (current.listeners.size > 0 || topics.get(petitionId) !== current) return;
         topics.delete(petitionId);
@@ -69,11 +84,6 @@ export function createCountHub(options: CountHubOptions) {
           await current.unsubscribe
         )().catch((error: unknown) => options.logger.warn('could not unsubscribe from a count topic', { error }));
       };
-    },
-
-    /** Petitions with at least one watcher here (one broker subscription each). */
-    watchedPetitions(): string[] {
-      return [...topics.keys()];
     },
   };
 }

@@ -16,7 +16,6 @@ import {
 } from 'graphql';
 import { isUuid } from '@agora/db';
 import { ErrorCode } from '@agora/errors';
-import type { Logger } from '@agora/service';
 import type { GatewayContext } from '../context.js';
 import type { CountHub } from './countHub.js';
 import { CURRENT_COUNT_KEY, liftPetitionQuery } from './liftPetitionQuery.js';
@@ -32,7 +31,6 @@ export interface CountSubscriptionOptions {
   apiSchema: GraphQLSchema;
   hub: CountHub;
   runQuery: RunQuery;
-  logger: Logger;
 }
 
 /** What local execution reads: the event, and the petition data fetched for it. */
@@ -63,23 +61,33 @@ const resolveField: GraphQLFieldResolver<unknown, unknown> = (source, _args, _co
   return (source as Record<string, unknown> | null)?.[info.path.key as string];
 };
 
-/** A single-slot mailbox: a slow watcher skips counts, never receives an older one after a newer. */
+/**
+ * A single-slot mailbox: a slow watcher skips counts, and never receives a count lower than
+ * one it already received (events can arrive late, after a newer count was read).
+ */
 function createMailbox() {
-  let latest: number | undefined;
+  let pending: number | undefined;
+  let delivered = -1;
+  let closed = false;
   let wake: (() => void) | undefined;
   return {
     put(count: number) {
-      if (latest === undefined || count > latest) latest = count;
+      if (count <= delivered || (pending !== undefined && count <= pending)) return;
+      pending = count;
       wake?.();
     },
-    async take(isClosed: () => boolean): Promise<number | undefined> {
-      while (latest === undefined && !isClosed()) await new Promise<void>((resolve) => (wake = resolve));
+    /** The next count to deliver, waiting for one; undefined once closed. */
+    async take(): Promise<number | undefined> {
+      while (pending === undefined && !closed) await new Promise<void>((resolve) => (wake = resolve));
       wake = undefined;
-      const count = latest;
-      latest = undefined;
+      if (closed) return undefined;
+      const count = pending as number;
+      pending = undefined;
+      delivered = count;
       return count;
     },
     close() {
+      closed = true;
       wake?.();
     },
   };
@@ -88,17 +96,18 @@ function createMailbox() {
 /**
  * `signatureCountChanged` over graphql-ws. The root payload comes from pub/sub (through the
  * hub); the rest of the selection (`petition { ... }`, across subgraphs) is fetched through the
- * gateway once per count and shared by every watcher asking the same thing as the same viewer.
+ * gateway once per count, and each count's result is built once and shared by every watcher
+ * with the same subscription (and, when it selects petition fields, the same viewer).
  */
 export function createCountSubscriptions(options: CountSubscriptionOptions) {
   const shared = new Map<string, Promise<ExecutionResult>>();
 
-  /** The fetch for one count, shared between watchers; forgotten once a newer count is fetched. */
-  function fetchShared(key: string, count: number, run: () => Promise<ExecutionResult>): Promise<ExecutionResult> {
+  /** One result per subscription and count, shared between watchers for a second after it is ready. */
+  function resultShared(key: string, count: number, build: () => Promise<ExecutionResult>): Promise<ExecutionResult> {
     const countKey = `${key}@${count}`;
     let pending = shared.get(countKey);
     if (pending === undefined) {
-      pending = run();
+      pending = build();
       shared.set(countKey, pending);
       void pending.finally(() => setTimeout(() => shared.delete(countKey), 1_000).unref());
     }
@@ -124,25 +133,31 @@ export function createCountSubscriptions(options: CountSubscriptionOptions) {
       rootField,
       argument?.value ?? { kind: Kind.STRING, value: petitionId },
     );
-    const fetchKey = createHash('sha256')
-      .update(print(query))
+    const shareKey = createHash('sha256')
+      .update(print(args.document))
+      .update(args.operationName ?? '')
       .update(JSON.stringify(variables))
-      .update(caller.identity?.userId ?? 'anonymous')
+      .update(selectsPetition ? (caller.identity?.userId ?? 'anonymous') : 'anyone')
       .digest('hex');
 
-    const first = await options.runQuery(query, variables, caller);
+    // Watch before reading the current count, so a count published meanwhile is not missed.
+    const mailbox = createMailbox();
+    const stopWatching = await options.hub.watch(petitionId, mailbox.put);
+    let first: ExecutionResult;
+    try {
+      first = await options.runQuery(query, variables, caller);
+    } catch (error) {
+      await stopWatching();
+      throw error;
+    }
     const current = (first.data?.[CURRENT_COUNT_KEY] as { signatureCount: number } | null | undefined)?.signatureCount;
     if (current === undefined) {
+      await stopWatching();
       return first.errors !== undefined && first.errors.length > 0
         ? { errors: first.errors }
         : errorResult(`No petition has the id "${petitionId}".`, ErrorCode.NotFound);
     }
-
-    const mailbox = createMailbox();
-    let closed = false;
-    const stopWatching = await options.hub.watch(petitionId, mailbox.put);
     mailbox.put(current);
-    const results = first;
 
     const render = (signatureCount: number, fetched: ExecutionResult): ExecutionResult => {
       const result = execute({
@@ -161,31 +176,36 @@ export function createCountSubscriptions(options: CountSubscriptionOptions) {
         ? result
         : { ...result, errors: [...(result.errors ?? []), ...fetched.errors] };
     };
+    /** The result for a count: petition data fetched for it (the first count reuses the first fetch). */
+    const resultFor = (signatureCount: number, alreadyFetched: ExecutionResult | undefined) =>
+      resultShared(shareKey, signatureCount, async () => {
+        const fetched =
+          alreadyFetched ?? (selectsPetition ? await options.runQuery(query, variables, caller) : NOTHING_FETCHED);
+        return render(signatureCount, fetched);
+      });
 
     async function* updates(): AsyncGenerator<ExecutionResult> {
       try {
-        let fetched: ExecutionResult | undefined = results;
+        let firstFetch: ExecutionResult | undefined = first;
         for (;;) {
-          const signatureCount = await mailbox.take(() => closed);
+          const signatureCount = await mailbox.take();
           if (signatureCount === undefined) return;
-          fetched ??= selectsPetition
-            ? await fetchShared(fetchKey, signatureCount, () => options.runQuery(query, variables, caller))
-            : NOTHING_FETCHED;
-          yield render(signatureCount, fetched);
-          fetched = undefined;
+          yield await resultFor(signatureCount, firstFetch);
+          firstFetch = undefined;
         }
       } finally {
-        closed = true;
+        mailbox.close();
         await stopWatching();
       }
     }
 
     const generator = updates();
     const originalReturn = generator.return.bind(generator);
-    // graphql-ws completes a subscription by calling return(); wake the waiting loop so it ends.
-    generator.return = (value) => {
-      closed = true;
+    // graphql-ws ends a subscription with return(), possibly before the generator ever ran (the
+    // client left while the watch was being set up): stop watching here too, and wake the loop.
+    generator.return = async (value) => {
       mailbox.close();
+      await stopWatching();
       return originalReturn(value);
     };
     return generator;

@@ -2,7 +2,7 @@ import type http from 'node:http';
 import type { GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import type { Identity, Logger } from '@agora/service';
+import type { Identity } from '@agora/service';
 import type { GatewayContext } from '../context.js';
 import type { CountHub } from './countHub.js';
 import { createCountSubscriptions, type RunQuery } from './countSubscription.js';
@@ -16,7 +16,6 @@ export interface WebSocketOptions {
   /** The client address of a connection, from its upgrade request. */
   clientAddressOf(request: http.IncomingMessage): string;
   production: boolean;
-  logger: Logger;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ExecutionResult } from 'graphql';
 import type { MemPubSub } from '@agora/adapters';
-import { createTestSubscriber, dataOf, type TestSubscription } from '@agora/testkit';
+import { createTestSubscriber, dataOf, eventually, type TestSubscription } from '@agora/testkit';
 import { openPetition, registerUser, startTestAgora, type TestAgora } from '../testAgora.js';
 
 const WATCH = /* GraphQL */ `
@@ -40,6 +40,8 @@ async function until(subscription: TestSubscription, count: number): Promise<Exe
     if (current === count) return seen;
   }
 }
+
+const COUNT_ONLY = `subscription ($id: ID!) { signatureCountChanged(petitionId: $id) { signatureCount } }`;
 
 describe('signature counts over graphql-ws', () => {
   let agora: TestAgora;
@@ -110,6 +112,28 @@ describe('signature counts over graphql-ws', () => {
       }
       expect(seen).toEqual([...seen].sort((a, b) => a - b));
       expect(seen.length).toBeLessThan(60);
+    } finally {
+      await watcher.dispose();
+    }
+  });
+
+  it('should never push a count lower than one already pushed, even when an event arrives late', async () => {
+    await sign();
+    await sign();
+    const watcher = createTestSubscriber(agora.gatewayUrl);
+    try {
+      const watch = watcher.subscribe(COUNT_ONLY, { id: petitionId });
+      const countOf = (result: ExecutionResult) =>
+        (result.data as { signatureCountChanged: { signatureCount: number } }).signatureCountChanged.signatureCount;
+      const start = countOf(await watch.results.next());
+
+      // An event from before the watch began, delivered late (another process, a slow broker).
+      await agora.adapters.pubsub.publish(`signatures:count:${petitionId}`, { petitionId, signatureCount: start - 1 });
+      // Past the coalescing window, so the late event is not simply overtaken by the next one.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await sign();
+
+      expect(countOf(await watch.results.next())).toBe(start + 1);
     } finally {
       await watcher.dispose();
     }
@@ -192,8 +216,31 @@ describe('signature counts over graphql-ws', () => {
       await Promise.all(watches.map((watch) => watch.results.next()));
       const pubsub = agora.adapters.pubsub as MemPubSub;
       expect(pubsub.subscriptionCount(`signatures:count:${petitionId}`)).toBe(1);
+
+      await Promise.all(watchers.map((watcher) => watcher.dispose()));
+      await eventually(async () => pubsub.subscriptionCount(`signatures:count:${petitionId}`) === 0);
     } finally {
       await Promise.all(watchers.map((watcher) => watcher.dispose()));
+    }
+  });
+
+  it('should let go of the broker subscription when watchers leave before their first count', async () => {
+    const watcher = createTestSubscriber(agora.gatewayUrl);
+    const pubsub = agora.adapters.pubsub as MemPubSub;
+    const topic = `signatures:count:${petitionId}`;
+    try {
+      const staying = watcher.subscribe(COUNT_ONLY, { id: petitionId });
+      await staying.results.next();
+      // On the open socket, each leaves while the gateway is still reading the current count.
+      const leaving = Array.from({ length: 10 }, () => watcher.subscribe(COUNT_ONLY, { id: petitionId }));
+      await new Promise((resolve) => setImmediate(resolve)); // the client has sent them
+      for (const watch of leaving) watch.unsubscribe();
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      staying.unsubscribe();
+
+      await eventually(async () => pubsub.subscriptionCount(topic) === 0);
+    } finally {
+      await watcher.dispose();
     }
   });
 });
