@@ -73,10 +73,18 @@ export function createOpenList(deps: OpenListDeps) {
     });
   }
 
+  /** Whether an empty answer from Redis means it lost the list (a flush) while petitions are open. */
+  async function lostWhileOpen(): Promise<boolean> {
+    return !(await deps.rankedSets.exists(OPEN)) && (await deps.store.countOpenPetitions()) > 0;
+  }
+
   async function pageFromRedis(page: PageRequest): Promise<PetitionRecord[]> {
-    if (!(await deps.rankedSets.exists(OPEN)) && (await deps.store.countOpenPetitions()) > 0) await rebuildOnce();
     const after = page.after === null ? undefined : { member: page.after.id, score: Date.parse(page.after.key) };
-    const entries = await deps.rankedSets.highest(OPEN, page.limit + 1, after);
+    let entries = await deps.rankedSets.highest(OPEN, page.limit + 1, after);
+    if (entries.length === 0 && (await lostWhileOpen())) {
+      await rebuildOnce();
+      entries = await deps.rankedSets.highest(OPEN, page.limit + 1, after);
+    }
     return recordsOf(entries.map((entry) => entry.member));
   }
 
@@ -95,7 +103,8 @@ export function createOpenList(deps: OpenListDeps) {
 
     async count(): Promise<number> {
       try {
-        if (await deps.rankedSets.exists(OPEN)) return await deps.rankedSets.size(OPEN);
+        const size = await deps.rankedSets.size(OPEN);
+        if (size > 0) return size;
       } catch (error) {
         warn('could not count the open list in Redis; counting PostgreSQL')(error);
       }

@@ -36,10 +36,26 @@ describe('signatures at scale', () => {
       .map((answer) => dataOf(answer).signPetition.signatureCount)
       .sort((a, b) => (a ?? 0) - (b ?? 0));
     expect(counts).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
-    // Committed one by one, each signature is a 6-statement transaction (1,200 in all); grouped,
-    // a batch of any size is 6 statements.
+    // Committed one by one, each signature is a 5-statement transaction (1,000 in all); grouped,
+    // a batch of any size is 5 or 6 statements.
     expect(signatures.database.queryCount()).toBeLessThan(300);
     await eventually(async () => (await signatures.rankedSets.scores('signatures:counts', [id]))[0] === 200);
+  });
+
+  it('should sign alone in one transaction of five statements, a repeat in five too', async () => {
+    const id = await launched();
+    const signer = someone();
+    await sign(id); // the first signature creates the petition's count row
+    signatures.database.resetQueryCount();
+
+    expect(dataOf(await sign(id, signer)).signPetition.__typename).toBe('Signature');
+    // BEGIN, the replica row FOR SHARE, the signature, its count, COMMIT.
+    expect(signatures.database.queryCount()).toBe(5);
+
+    signatures.database.resetQueryCount();
+    expect(dataOf(await sign(id, signer)).signPetition.__typename).toBe('AlreadySigned');
+    // BEGIN, the replica row, the insert that found the signature there, reading it, COMMIT.
+    expect(signatures.database.queryCount()).toBe(5);
   });
 
   it('should rank open petitions by count, and drop a petition from the ranking once closed', async () => {

@@ -38,6 +38,17 @@ export function createSignatureCounts(deps: CountDeps) {
     // Open petitions nobody signed yet count 0, read from Redis like the rest.
     await deps.rankedSets.setScores(COUNTS, open, { onlyIfGreater: true });
     await deps.rankedSets.replace(RANKING, open);
+    // Commits since the snapshot raised the counts before the ranking (one connection, in
+    // order), so the ranking gets back what replacing it with the snapshot took away.
+    const latest = await deps.rankedSets.scores(
+      COUNTS,
+      open.map((entry) => entry.member),
+    );
+    await deps.rankedSets.setScores(
+      RANKING,
+      open.map((entry, index) => ({ member: entry.member, score: latest[index] ?? entry.score })),
+      { onlyIfPresent: true, onlyIfGreater: true },
+    );
   }
 
   /** One rebuild at a time. */
@@ -81,15 +92,25 @@ export function createSignatureCounts(deps: CountDeps) {
       });
       const missing = petitionIds.filter((_, index) => fromRedis[index] === null);
       if (missing.length === 0) return fromRedis as number[];
-      const fromDb = new Map((await deps.store.findCounts(missing)).map((row) => [row.petitionId, row.count]));
+      const rows = await deps.store.findCounts(missing);
+      // Put back what Redis lost (a flush); raising only, so a newer count is never lowered.
+      void deps.rankedSets
+        .setScores(COUNTS, rows.map(toRanked), { onlyIfGreater: true })
+        .catch(warn('could not put counts back in Redis'));
+      const fromDb = new Map(rows.map((row) => [row.petitionId, row.count]));
       return petitionIds.map((id, index) => fromRedis[index] ?? fromDb.get(id) ?? 0);
     },
 
     /** The most signed open petitions; rebuilt first if Redis lost the ranking, from PostgreSQL if Redis is away. */
     async mostSigned(limit: number): Promise<string[]> {
       try {
-        if (!(await deps.rankedSets.exists(RANKING))) await reconcileOnce();
-        return (await deps.rankedSets.highest(RANKING, limit)).map((entry) => entry.member);
+        let ranked = await deps.rankedSets.highest(RANKING, limit);
+        // Empty while petitions are open: Redis lost the ranking (a flush). Rebuild, read again.
+        if (ranked.length === 0 && (await deps.store.findOpenCounts(1)).length > 0) {
+          await reconcileOnce();
+          ranked = await deps.rankedSets.highest(RANKING, limit);
+        }
+        return ranked.map((entry) => entry.member);
       } catch (error) {
         warn('could not rank from Redis; ranking from PostgreSQL')(error);
         return (await deps.store.findOpenCounts(limit)).map((row) => row.petitionId);
@@ -101,19 +122,20 @@ export function createSignatureCounts(deps: CountDeps) {
      * counts so far, closed ones leave it (their counts stay readable).
      */
     async lifecycleApplied(events: readonly PetitionLifecycleEvent[]): Promise<void> {
-      const opened = events.filter((event) => event.status === 'OPEN').map((event) => event.petitionId);
-      const closed = events.filter((event) => event.status === 'CLOSED').map((event) => event.petitionId);
-      const counts = new Map(
-        (opened.length === 0 ? [] : await deps.store.findCounts(opened)).map((row) => [row.petitionId, row.count]),
-      );
-      const ranked = opened.map((member) => ({ member, score: counts.get(member) ?? 0 }));
-      await Promise.all([
-        deps.rankedSets.setScores(COUNTS, ranked, { onlyIfGreater: true }).catch(warn('could not add counts')),
-        deps.rankedSets
-          .setScores(RANKING, ranked, { onlyIfGreater: true })
-          .catch(warn('could not add petitions to the ranking')),
-      ]);
-      await deps.rankedSets.remove(RANKING, closed).catch(warn('could not remove petitions from the ranking'));
+      // Never fails: the replica must go on applying events whatever happens to the ranking.
+      try {
+        const opened = events.filter((event) => event.status === 'OPEN').map((event) => event.petitionId);
+        const closed = events.filter((event) => event.status === 'CLOSED').map((event) => event.petitionId);
+        const counts = new Map(
+          (opened.length === 0 ? [] : await deps.store.findCounts(opened)).map((row) => [row.petitionId, row.count]),
+        );
+        const ranked = opened.map((member) => ({ member, score: counts.get(member) ?? 0 }));
+        await deps.rankedSets.setScores(COUNTS, ranked, { onlyIfGreater: true });
+        await deps.rankedSets.setScores(RANKING, ranked, { onlyIfGreater: true });
+        await deps.rankedSets.remove(RANKING, closed);
+      } catch (error) {
+        warn('could not bring the ranking up to date with launches and closes')(error);
+      }
     },
   };
 }

@@ -47,15 +47,16 @@ function answerEach(
   requests: readonly SignRequest[],
   statuses: ReadonlyMap<string, string>,
   signatures: readonly SignatureRecord[],
-  insertedKeys: ReadonlySet<string>,
-  totals: ReadonlyMap<string, number>,
+  batch: {
+    insertedKeys: ReadonlySet<string>;
+    /** Signatures inserted per petition. */
+    added: ReadonlyMap<string, number>;
+    /** Each petition's count after the batch. */
+    totals: ReadonlyMap<string, number>;
+  },
 ): SignAttempt[] {
+  const { insertedKeys, added, totals } = batch;
   const signedAt = new Map(signatures.map((signature) => [keyOf(signature), signature.signedAt]));
-  const added = new Map<string, number>();
-  for (const key of insertedKeys) {
-    const petitionId = key.split('/')[0] as string;
-    added.set(petitionId, (added.get(petitionId) ?? 0) + 1);
-  }
   const handedOut = new Map<string, number>();
   const answered = new Set<string>();
   return requests.map((request): SignAttempt => {
@@ -107,24 +108,29 @@ export function createSignatureStore(db: Db) {
         const insertedKeys = new Set(inserted.map(keyOf));
         const added = new Map<string, number>();
         for (const signature of inserted) added.set(signature.petitionId, (added.get(signature.petitionId) ?? 0) + 1);
+        // Statements with nothing to do are skipped: a batch of one costs three round trips.
         const increments = [...added].sort(([a], [b]) => a.localeCompare(b));
         const totals = new Map(
-          (
-            await tx.query<SignatureCountRecord>(
-              `INSERT INTO signature_counts (petition_id, count) SELECT * FROM unnest($1::uuid[], $2::int[])
-               ON CONFLICT (petition_id) DO UPDATE SET count = signature_counts.count + EXCLUDED.count
-               RETURNING petition_id AS "petitionId", count`,
-              [increments.map(([petitionId]) => petitionId), increments.map(([, count]) => count)],
-            )
+          (increments.length === 0
+            ? []
+            : await tx.query<SignatureCountRecord>(
+                `INSERT INTO signature_counts (petition_id, count) SELECT * FROM unnest($1::uuid[], $2::int[])
+                 ON CONFLICT (petition_id) DO UPDATE SET count = signature_counts.count + EXCLUDED.count
+                 RETURNING petition_id AS "petitionId", count`,
+                [increments.map(([petitionId]) => petitionId), increments.map(([, count]) => count)],
+              )
           ).map((row) => [row.petitionId, row.count]),
         );
         const earlier = candidates.filter((request) => !insertedKeys.has(keyOf(request)));
-        const existing = await tx.query<SignatureRecord>(
-          `SELECT ${SIGNATURE_COLUMNS} FROM signatures
-           WHERE (petition_id, user_id) IN (SELECT * FROM unnest($1::uuid[], $2::uuid[]))`,
-          [earlier.map((request) => request.petitionId), earlier.map((request) => request.userId)],
-        );
-        return answerEach(requests, statuses, [...inserted, ...existing], insertedKeys, totals);
+        const existing =
+          earlier.length === 0
+            ? []
+            : await tx.query<SignatureRecord>(
+                `SELECT ${SIGNATURE_COLUMNS} FROM signatures
+                 WHERE (petition_id, user_id) IN (SELECT * FROM unnest($1::uuid[], $2::uuid[]))`,
+                [earlier.map((request) => request.petitionId), earlier.map((request) => request.userId)],
+              );
+        return answerEach(requests, statuses, [...inserted, ...existing], { insertedKeys, added, totals });
       });
     },
 
