@@ -1,8 +1,8 @@
-import { readConfig, readServiceConfig, type Env, type ServiceConfig } from '@agora/config';
+import { readConfig, readServiceConfig, type Env, type EnvReader, type ServiceConfig } from '@agora/config';
 import { DEFAULT_TOKEN_AUDIENCE, DEFAULT_TOKEN_ISSUER } from '@agora/service';
 import type { TokenSettings } from './tokens.js';
 
-export interface GatewayConfig {
+export interface GatewayConfig extends ClientSettings {
   service: ServiceConfig;
   tokens: TokenSettings;
   /** Overrides of the subgraph URLs in the supergraph, by subgraph name. */
@@ -10,8 +10,21 @@ export interface GatewayConfig {
   subgraphTimeoutMs: number;
   maxBodyBytes: number;
   corsOrigins: string[];
+}
+
+/** What the gateway needs to know about its clients; read the same way by the all-in-one launcher. */
+export interface ClientSettings {
+  /** Proxies we run in front of the gateway, whose X-Forwarded-For entries are trusted. */
   trustedProxyHops: number;
+  /** Counts for one petition are pushed to watchers at most this often. */
   coalesceMs: number;
+}
+
+export function readClientSettings(r: EnvReader): ClientSettings {
+  return {
+    trustedProxyHops: r.int('TRUSTED_PROXY_HOPS', { default: 0, min: 0, max: 10 }),
+    coalesceMs: r.int('SUBSCRIPTION_COALESCE_MS', { default: 100, min: 0, max: 10_000 }),
+  };
 }
 
 export const GATEWAY_DEFAULT_PORT = 4000;
@@ -44,8 +57,7 @@ export function loadGatewayConfig(env: Env, subgraphNames: readonly string[]): G
         .string('CORS_ORIGINS', '*')
         .split(',')
         .map((origin) => origin.trim()),
-      trustedProxyHops: r.int('TRUSTED_PROXY_HOPS', { default: 0, min: 0, max: 10 }),
-      coalesceMs: r.int('SUBSCRIPTION_COALESCE_MS', { default: 100, min: 0, max: 10_000 }),
+      ...readClientSettings(r),
     };
   });
 }

@@ -17,7 +17,13 @@ import { attachWebSockets } from './subscriptions/websocketServer.js';
 import { SubgraphDataSource } from './subgraphDataSource.js';
 import { createTokenVerifier, type TokenSettings } from './tokens.js';
 
-export { loadGatewayConfig, GATEWAY_DEFAULT_PORT, type GatewayConfig } from './config.js';
+export {
+  loadGatewayConfig,
+  readClientSettings,
+  GATEWAY_DEFAULT_PORT,
+  type ClientSettings,
+  type GatewayConfig,
+} from './config.js';
 export type { TokenSettings } from './tokens.js';
 
 export interface GatewayDeps {

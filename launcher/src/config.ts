@@ -1,10 +1,12 @@
 import { fileURLToPath } from 'node:url';
 import { readConfig, type Env } from '@agora/config';
 import { SUBGRAPHS, type SubgraphName } from '@agora/schema';
+import { readClientSettings, type ClientSettings } from '@agora/gateway';
+import { readOpenListSettings, type OpenListSettings } from '@agora/petitions';
 import { readSigningSettings, type SigningSettings } from '@agora/signatures';
 
 /** How `npm start` runs Agora in one process; every setting has a default that just works. */
-export interface LauncherConfig {
+export interface LauncherConfig extends ClientSettings, OpenListSettings {
   /** A PostgreSQL server to use instead of the embedded one. */
   databaseUrl: string | undefined;
   /** Each subgraph's database is named `<prefix><subgraph>`, e.g. agora_users. */
@@ -22,7 +24,6 @@ export interface LauncherConfig {
   gatewaySecret: string | undefined;
   production: boolean;
   seedDemoData: boolean;
-  trustedProxyHops: number;
   /** Signing limits and intervals: the signatures service's own settings. */
   signing: SigningSettings;
 }
@@ -50,7 +51,9 @@ export function loadLauncherConfig(env: Env): LauncherConfig {
       production,
       // Demo users have a published password: never loaded in production unless asked for.
       seedDemoData: r.boolean('SEED_DEMO_DATA', !production),
-      trustedProxyHops: r.int('TRUSTED_PROXY_HOPS', { default: 0, min: 0, max: 10 }),
+      // The services' own settings, read by their own readers.
+      ...readClientSettings(r),
+      ...readOpenListSettings(r),
       signing: readSigningSettings(r),
     };
   });

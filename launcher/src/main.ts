@@ -55,6 +55,8 @@ async function startAllInOne(): Promise<Stoppable> {
       serviceTimeoutMs: 2_000,
       gatewayTimeoutMs: 10_000,
       trustedProxyHops: config.trustedProxyHops,
+      coalesceMs: config.coalesceMs,
+      openListReconcileIntervalMs: config.openListReconcileIntervalMs,
       signing: config.signing,
       checkout: { recoveryDeadlineMs: 30_000, recoveryIntervalMs: 10_000, duplicateWaitMs: 10_000 },
       logger: createLogger({ service: 'agora', level: 'warn' }),

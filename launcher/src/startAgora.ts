@@ -42,6 +42,10 @@ export interface AgoraOptions {
   gatewayTimeoutMs: number;
   /** Proxies in front of the gateway whose X-Forwarded-For entries it trusts (tests and benchmarks use 1). */
   trustedProxyHops: number;
+  /** A petition's count is pushed to its watchers at most this often. */
+  coalesceMs: number;
+  /** How often petitions checks its open list in Redis against PostgreSQL. */
+  openListReconcileIntervalMs: number;
   signing: SigningSettings;
   checkout: CheckoutSettings;
   /**
@@ -148,7 +152,7 @@ export async function startAgora(options: AgoraOptions): Promise<RunningAgora> {
         rankedSets: adapters.rankedSets,
         kv: adapters.kv,
         logger: options.logger.child('petitions'),
-        openListReconcileIntervalMs: 60_000,
+        openListReconcileIntervalMs: options.openListReconcileIntervalMs,
       }),
     );
     const ordersPeers = {
@@ -188,7 +192,7 @@ export async function startAgora(options: AgoraOptions): Promise<RunningAgora> {
         },
         revocations: adapters.kv,
         pubsub: adapters.pubsub,
-        coalesceMs: 100,
+        coalesceMs: options.coalesceMs,
         production: options.production,
         subgraphTimeoutMs: options.gatewayTimeoutMs,
         maxBodyBytes: 100_000,

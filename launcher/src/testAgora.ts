@@ -41,6 +41,8 @@ export async function startTestAgora(overrides: Partial<AgoraOptions> = {}) {
     serviceTimeoutMs: 2_000,
     gatewayTimeoutMs: 10_000,
     trustedProxyHops: 0,
+    coalesceMs: 100,
+    openListReconcileIntervalMs: 60_000,
     signing: {
       replicaSyncIntervalMs: 3_600_000,
       reconcileIntervalMs: 3_600_000,

@@ -23,9 +23,21 @@ describe('all-in-one settings', () => {
     });
   });
 
-  it('should read the signing limits the signatures service reads', () => {
-    const config = loadLauncherConfig({ SIGN_LIMIT_PER_USER: '5', SIGN_LIMIT_PER_ADDRESS: '50' });
+  it('should read the settings the services read, with their defaults', () => {
+    expect(loadLauncherConfig({})).toMatchObject({
+      trustedProxyHops: 0,
+      coalesceMs: 100,
+      openListReconcileIntervalMs: 60_000,
+    });
+    const config = loadLauncherConfig({
+      SIGN_LIMIT_PER_USER: '5',
+      SIGN_LIMIT_PER_ADDRESS: '50',
+      TRUSTED_PROXY_HOPS: '1',
+      SUBSCRIPTION_COALESCE_MS: '250',
+      OPEN_LIST_RECONCILE_INTERVAL_MS: '5000',
+    });
     expect(config.signing.limits).toEqual({ perUser: 5, perAddress: 50 });
+    expect(config).toMatchObject({ trustedProxyHops: 1, coalesceMs: 250, openListReconcileIntervalMs: 5_000 });
   });
 
   it('should list every wrong setting at once', () => {

@@ -1,9 +1,25 @@
-import { readConfig, readDatabaseUrl, readServiceConfig, type Env, type ServiceConfig } from '@agora/config';
+import {
+  readConfig,
+  readDatabaseUrl,
+  readServiceConfig,
+  type Env,
+  type EnvReader,
+  type ServiceConfig,
+} from '@agora/config';
 
-export interface PetitionsConfig {
+export interface OpenListSettings {
+  /** How often the open list in Redis is checked against PostgreSQL. */
+  openListReconcileIntervalMs: number;
+}
+
+export interface PetitionsConfig extends OpenListSettings {
   service: ServiceConfig;
   databaseUrl: string;
-  openListReconcileIntervalMs: number;
+}
+
+/** Read the same way here and by the all-in-one launcher. */
+export function readOpenListSettings(r: EnvReader): OpenListSettings {
+  return { openListReconcileIntervalMs: r.int('OPEN_LIST_RECONCILE_INTERVAL_MS', { default: 60_000, min: 100 }) };
 }
 
 export const PETITIONS_DEFAULT_PORT = 4005;
@@ -13,6 +29,6 @@ export function loadPetitionsConfig(env: Env): PetitionsConfig {
   return readConfig('petitions', env, (r) => ({
     service: readServiceConfig(r, PETITIONS_DEFAULT_PORT),
     databaseUrl: readDatabaseUrl(r, 'postgres://postgres@127.0.0.1:5432/agora_petitions'),
-    openListReconcileIntervalMs: r.int('OPEN_LIST_RECONCILE_INTERVAL_MS', { default: 60_000, min: 100 }),
+    ...readOpenListSettings(r),
   }));
 }

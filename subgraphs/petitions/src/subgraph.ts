@@ -9,7 +9,13 @@ import { resolvers } from './resolvers/index.js';
 import { createPetitionLoaders } from './store/loaders.js';
 import { createPetitionStore } from './store/petitionStore.js';
 
-export { PETITIONS_DEFAULT_PORT, loadPetitionsConfig, type PetitionsConfig } from './config.js';
+export {
+  PETITIONS_DEFAULT_PORT,
+  loadPetitionsConfig,
+  readOpenListSettings,
+  type OpenListSettings,
+  type PetitionsConfig,
+} from './config.js';
 
 export const PETITIONS_SCHEMA_PATH = fileURLToPath(new URL('../schema.graphql', import.meta.url));
 export const PETITIONS_MIGRATIONS_DIR = fileURLToPath(new URL('../migrations', import.meta.url));
