@@ -1,5 +1,6 @@
 import { readConfig, readServiceConfig, type Env, type EnvReader, type ServiceConfig } from '@agora/config';
 import { DEFAULT_TOKEN_AUDIENCE, DEFAULT_TOKEN_ISSUER } from '@agora/service';
+import { readQueryLimits, type QueryLimits } from './queryLimits.js';
 import type { TokenSettings } from './tokens.js';
 
 export interface GatewayConfig extends ClientSettings {
@@ -18,12 +19,15 @@ export interface ClientSettings {
   trustedProxyHops: number;
   /** Counts for one petition are pushed to watchers at most this often. */
   coalesceMs: number;
+  /** How big an operation may be (depth, aliases, cost, …). */
+  queryLimits: QueryLimits;
 }
 
 export function readClientSettings(r: EnvReader): ClientSettings {
   return {
     trustedProxyHops: r.int('TRUSTED_PROXY_HOPS', { default: 0, min: 0, max: 10 }),
     coalesceMs: r.int('SUBSCRIPTION_COALESCE_MS', { default: 100, min: 0, max: 10_000 }),
+    queryLimits: readQueryLimits(r),
   };
 }
 

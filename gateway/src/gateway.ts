@@ -11,6 +11,7 @@ import { serveGraphQL, type Logger, type RunningServer } from '@agora/service';
 import { clientAddressOf, type GatewayContext } from './context.js';
 import { createIdentityResolver } from './identity.js';
 import { rateLimitStatusPlugin, subscriptionsOverHttpPlugin } from './plugins.js';
+import { queryCostPlugin, queryShapeRules, type QueryLimits } from './queryLimits.js';
 import { createCountHub } from './subscriptions/countHub.js';
 import type { RunQuery } from './subscriptions/countSubscription.js';
 import { attachWebSockets } from './subscriptions/websocketServer.js';
@@ -24,6 +25,7 @@ export {
   type ClientSettings,
   type GatewayConfig,
 } from './config.js';
+export { defaultQueryLimits, readQueryLimits, type QueryLimits } from './queryLimits.js';
 export type { TokenSettings } from './tokens.js';
 
 export interface GatewayDeps {
@@ -38,6 +40,7 @@ export interface GatewayDeps {
   pubsub: PubSub;
   /** Counts for one petition are pushed to its watchers at most this often. */
   coalesceMs: number;
+  queryLimits: QueryLimits;
   production: boolean;
   /** Deadline of one subgraph call. */
   subgraphTimeoutMs: number;
@@ -75,6 +78,7 @@ export function serveGateway(deps: GatewayDeps, listenOptions: ListenOptions): P
       }),
   });
   const apiSchema = buildApiSchema(deps.supergraphSdl);
+  const shapeRules = queryShapeRules(deps.queryLimits);
   const hub = createCountHub({ pubsub: deps.pubsub, logger: deps.logger, coalesceMs: deps.coalesceMs });
   let apollo: ApolloServer<GatewayContext> | undefined;
   /** An operation run through this gateway, as an HTTP request from `caller` would be. */
@@ -104,7 +108,13 @@ export function serveGateway(deps: GatewayDeps, listenOptions: ListenOptions): P
       (apollo = new ApolloServer<GatewayContext>({
         gateway,
         introspection: !deps.production,
+        // No "Did you mean …?" in production: suggestions reveal the schema piece by piece.
+        hideSchemaDetailsFromClientErrors: deps.production,
         includeStacktraceInErrorResponses: false,
+        csrfPrevention: true,
+        allowBatchedHttpRequests: false,
+        parseOptions: { maxTokens: deps.queryLimits.maxTokens },
+        validationRules: shapeRules,
         // runService owns shutdown: drain, then close pools, in that order.
         stopOnTerminationSignals: false,
         formatError: (formatted) => maskError(formatted, { production: deps.production }),
@@ -115,6 +125,7 @@ export function serveGateway(deps: GatewayDeps, listenOptions: ListenOptions): P
             : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
           subscriptionsOverHttpPlugin(),
           rateLimitStatusPlugin(),
+          queryCostPlugin(deps.queryLimits.maxCost),
         ],
       })),
     attach: (httpServer) =>
@@ -125,6 +136,9 @@ export function serveGateway(deps: GatewayDeps, listenOptions: ListenOptions): P
         resolveIdentity,
         clientAddressOf: (request) => clientAddressOf(request, deps.trustedProxyHops),
         production: deps.production,
+        maxTokens: deps.queryLimits.maxTokens,
+        shapeRules,
+        maxMessageBytes: deps.maxBodyBytes,
       }),
     guards: [cors({ origin: deps.corsOrigins.includes('*') ? '*' : [...deps.corsOrigins] })],
     context: async (req) => ({

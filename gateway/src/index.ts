@@ -25,6 +25,7 @@ await runService(
         revocations: adapters.kv,
         pubsub: adapters.pubsub,
         coalesceMs: config.coalesceMs,
+        queryLimits: config.queryLimits,
         production: config.service.production,
         subgraphTimeoutMs: config.subgraphTimeoutMs,
         maxBodyBytes: config.maxBodyBytes,

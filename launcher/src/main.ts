@@ -56,6 +56,7 @@ async function startAllInOne(): Promise<Stoppable> {
       gatewayTimeoutMs: 10_000,
       trustedProxyHops: config.trustedProxyHops,
       coalesceMs: config.coalesceMs,
+      queryLimits: config.queryLimits,
       openListReconcileIntervalMs: config.openListReconcileIntervalMs,
       signing: config.signing,
       checkout: { recoveryDeadlineMs: 30_000, recoveryIntervalMs: 10_000, duplicateWaitMs: 10_000 },

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { createAdapters, type Adapters } from '@agora/adapters';
 import { withDatabase } from '@agora/db';
 import { FINANCIAL_MIGRATIONS_DIR, createFinancialSubgraph } from '@agora/financial';
-import { serveGateway } from '@agora/gateway';
+import { serveGateway, type QueryLimits } from '@agora/gateway';
 import { INVENTORY_MIGRATIONS_DIR, createInventorySubgraph } from '@agora/inventory';
 import { ORDERS_MIGRATIONS_DIR, createOrdersSubgraph, type CheckoutSettings } from '@agora/orders';
 import { PETITIONS_MIGRATIONS_DIR, createPetitionsSubgraph } from '@agora/petitions';
@@ -44,6 +44,8 @@ export interface AgoraOptions {
   trustedProxyHops: number;
   /** A petition's count is pushed to its watchers at most this often. */
   coalesceMs: number;
+  /** How big an operation the gateway accepts. */
+  queryLimits: QueryLimits;
   /** How often petitions checks its open list in Redis against PostgreSQL. */
   openListReconcileIntervalMs: number;
   signing: SigningSettings;
@@ -193,6 +195,7 @@ export async function startAgora(options: AgoraOptions): Promise<RunningAgora> {
         revocations: adapters.kv,
         pubsub: adapters.pubsub,
         coalesceMs: options.coalesceMs,
+        queryLimits: options.queryLimits,
         production: options.production,
         subgraphTimeoutMs: options.gatewayTimeoutMs,
         maxBodyBytes: 100_000,

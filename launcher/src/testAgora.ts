@@ -2,6 +2,7 @@
 import { dropDatabase } from '@agora/db';
 import { randomUUID } from 'node:crypto';
 import { createTokenIssuer } from '@agora/users';
+import { defaultQueryLimits } from '@agora/gateway';
 import { DEFAULT_TOKEN_AUDIENCE, DEFAULT_TOKEN_ISSUER, generateSigningKeys, silentLogger } from '@agora/service';
 import {
   TEST_DATABASE_SERVER,
@@ -42,6 +43,8 @@ export async function startTestAgora(overrides: Partial<AgoraOptions> = {}) {
     gatewayTimeoutMs: 10_000,
     trustedProxyHops: 0,
     coalesceMs: 100,
+    // The limits a deployment gets by default: the tests prove the clients' operations fit.
+    queryLimits: defaultQueryLimits(),
     openListReconcileIntervalMs: 60_000,
     signing: {
       replicaSyncIntervalMs: 3_600_000,

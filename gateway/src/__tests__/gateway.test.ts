@@ -18,7 +18,7 @@ import {
   type RunningServer,
 } from '@agora/service';
 import { TEST_GATEWAY_SECRET, dataOf, errorCodes, postGraphQL, serveTestSubgraph } from '@agora/testkit';
-import { serveGateway, type GatewayDeps } from '../gateway.js';
+import { defaultQueryLimits, serveGateway, type GatewayDeps } from '../gateway.js';
 
 const PROBE_SDL = `
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
@@ -100,6 +100,7 @@ describe('gateway', () => {
       revocations: options.revocations ?? new MemKeyValueStore(),
       pubsub: new MemPubSub(),
       coalesceMs: 50,
+      queryLimits: defaultQueryLimits(),
       production: options.production ?? false,
       subgraphTimeoutMs: 200,
       maxBodyBytes: 10_000,

@@ -1,5 +1,5 @@
 import type http from 'node:http';
-import type { GraphQLSchema } from 'graphql';
+import { GraphQLError, parse, specifiedRules, validate, type GraphQLSchema, type ValidationRule } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Identity } from '@agora/service';
@@ -16,6 +16,10 @@ export interface WebSocketOptions {
   /** The client address of a connection, from its upgrade request. */
   clientAddressOf(request: http.IncomingMessage): string;
   production: boolean;
+  /** The same limits as over HTTP: tokens per document, shape rules, message size. */
+  maxTokens: number;
+  shapeRules: readonly ValidationRule[];
+  maxMessageBytes: number;
 }
 
 /**
@@ -25,13 +29,18 @@ export interface WebSocketOptions {
  * queries and mutations sent over the socket run through the gateway like HTTP ones.
  */
 export function attachWebSockets(httpServer: http.Server, options: WebSocketOptions): () => Promise<void> {
-  const sockets = new WebSocketServer({ server: httpServer, path: '/graphql' });
+  const sockets = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: options.maxMessageBytes });
   const callers = new WeakMap<object, GatewayContext>();
   const subscribe = createCountSubscriptions(options);
   const disposable = useServer(
     {
       schema: options.apiSchema,
       isProd: options.production,
+      parse: (source) => parse(source, { maxTokens: options.maxTokens }),
+      validate: (schema, document) => {
+        const errors = validate(schema, document, [...specifiedRules, ...options.shapeRules]);
+        return options.production ? errors.map(withoutSuggestions) : errors;
+      },
       onConnect: async (ctx) => {
         const authorization = ctx.connectionParams?.['authorization'];
         try {
@@ -57,4 +66,12 @@ export function attachWebSockets(httpServer: http.Server, options: WebSocketOpti
   return async () => {
     await disposable.dispose();
   };
+}
+
+/** The error without "Did you mean …?", which would reveal the schema (production, as over HTTP). */
+function withoutSuggestions(error: GraphQLError): GraphQLError {
+  const message = error.message.replace(/ ?Did you mean .+\?$/, '');
+  return message === error.message
+    ? error
+    : new GraphQLError(message, { nodes: error.nodes ?? null, extensions: error.extensions });
 }

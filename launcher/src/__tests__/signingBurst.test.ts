@@ -1,6 +1,6 @@
 import { createDb } from '@agora/db';
 import { RedisRankedSet, connectRedis, createAdapters } from '@agora/adapters';
-import { serveGateway } from '@agora/gateway';
+import { defaultQueryLimits, serveGateway } from '@agora/gateway';
 import { readFile } from 'node:fs/promises';
 import type { ExecutionResult } from 'graphql';
 import { SUPERGRAPH_PATH } from '@agora/schema';
@@ -168,6 +168,7 @@ describe('signing at burst scale, with Redis', () => {
         revocations: pubsubOfSecond.kv,
         pubsub: pubsubOfSecond.pubsub,
         coalesceMs: 50,
+        queryLimits: defaultQueryLimits(),
         production: false,
         subgraphTimeoutMs: 5_000,
         maxBodyBytes: 100_000,

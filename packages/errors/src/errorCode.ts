@@ -9,6 +9,8 @@ export enum ErrorCode {
   Unauthenticated = 'UNAUTHENTICATED',
   /** An identity, but not one allowed to see or change this. */
   Forbidden = 'FORBIDDEN',
+  /** The HTTP request itself is unusable: not JSON, too large, batched, a possible CSRF (Apollo's code). */
+  BadRequest = 'BAD_REQUEST',
   /** The request is well-formed GraphQL but an argument is unusable. */
   BadUserInput = 'BAD_USER_INPUT',
   /** The addressed thing does not exist (where the API has no typed result for it). */

@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import type { ApolloServer, ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
-import express, { type Request, type RequestHandler } from 'express';
+import express, { type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
+import { ErrorCode, MASKED_MESSAGE } from '@agora/errors';
 import type { Logger } from './logger.js';
 
 export interface RunningServer {
@@ -64,6 +65,7 @@ export async function serveGraphQL<Context extends object>(
     express.json({ limit: options.maxBodyBytes }),
     expressMiddleware(apollo, { context: ({ req }) => options.context(req) }),
   );
+  app.use(answerUnreadableBody(options.logger, options.maxBodyBytes));
 
   let port: number;
   try {
@@ -103,6 +105,40 @@ function mountHealth(app: express.Express, logger: Logger, checkReadiness: () =>
       res.status(503).json({ status: 'unavailable' });
     }
   });
+}
+
+/**
+ * A body express could not read (not JSON, too large, an unknown charset) gets a GraphQL
+ * error response like any other refusal, instead of express's HTML page with a stack trace.
+ */
+function answerUnreadableBody(logger: Logger, maxBodyBytes: number): ErrorRequestHandler {
+  return (error: { type?: unknown }, _req, res, _next) => {
+    const [status, message] = describeBodyError(error.type, maxBodyBytes);
+    if (status === 500) logger.error('request failed before GraphQL', { error });
+    if (res.headersSent) return;
+    res.status(status).json({
+      errors: [
+        { message, extensions: { code: status === 500 ? ErrorCode.InternalServerError : ErrorCode.BadRequest } },
+      ],
+    });
+  };
+}
+
+function describeBodyError(type: unknown, maxBodyBytes: number): [status: number, message: string] {
+  switch (type) {
+    case 'entity.parse.failed':
+      return [400, 'The request body is not valid JSON.'];
+    case 'entity.too.large':
+      return [413, `The request body is larger than the ${maxBodyBytes} bytes accepted.`];
+    case 'charset.unsupported':
+    case 'encoding.unsupported':
+      return [415, 'The request body must be JSON in UTF-8 (gzip or deflate allowed).'];
+    case 'request.aborted':
+    case 'request.size.invalid':
+      return [400, 'The request body ended before its declared length.'];
+    default:
+      return [500, MASKED_MESSAGE];
+  }
 }
 
 function listen(server: http.Server, port: number, host: string): Promise<number> {

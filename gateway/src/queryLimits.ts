@@ -1,0 +1,156 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import {
+  GraphQLError,
+  getNullableType,
+  isListType,
+  type ASTVisitor,
+  type GraphQLField,
+  type SelectionSetNode,
+  type ValidationContext,
+  type ValidationRule,
+} from 'graphql';
+// The CommonJS build on purpose: the ESM build imports 'graphql/index.mjs', a second copy of
+// graphql beside the one everything else loads, and its schema checks then fail.
+import queryComplexity, { type ComplexityEstimator } from 'graphql-query-complexity/cjs';
+import { readConfig, type EnvReader } from '@agora/config';
+
+/**
+ * How big an operation may be. Every limit is checked before anything is fetched, and a
+ * refused operation gets a GRAPHQL_VALIDATION_FAILED error saying which limit it broke.
+ */
+export interface QueryLimits {
+  /** Nesting of fields (fragments do not add depth; introspection is not counted). */
+  maxDepth: number;
+  /** Aliased fields in one operation, `__typename` included. */
+  maxAliases: number;
+  /** Directives in one operation. */
+  maxDirectives: number;
+  /** Lexical tokens in one document: bounds parsing and validation work. */
+  maxTokens: number;
+  /** Estimated cost: one per field, multiplied by the length a list may have (`first`). */
+  maxCost: number;
+  /** Times one response key may be requested in one selection set (field duplication). */
+  maxFieldRepeats: number;
+}
+
+/** Defaults for a public deployment: every operation the clients and Sandbox send fits well inside. */
+export function readQueryLimits(r: EnvReader): QueryLimits {
+  return {
+    maxDepth: r.int('QUERY_MAX_DEPTH', { default: 10, min: 2, max: 100 }),
+    maxAliases: r.int('QUERY_MAX_ALIASES', { default: 15, min: 0, max: 1_000 }),
+    maxDirectives: r.int('QUERY_MAX_DIRECTIVES', { default: 20, min: 0, max: 1_000 }),
+    maxTokens: r.int('QUERY_MAX_TOKENS', { default: 2_000, min: 100, max: 100_000 }),
+    maxCost: r.int('QUERY_MAX_COST', { default: 5_000, min: 10, max: 10_000_000 }),
+    maxFieldRepeats: r.int('QUERY_MAX_FIELD_REPEATS', { default: 3, min: 1, max: 1_000 }),
+  };
+}
+
+/** The limits a deployment gets when it sets none. */
+export function defaultQueryLimits(): QueryLimits {
+  return readConfig('gateway', {}, readQueryLimits);
+}
+
+/**
+ * armor reports a broken limit as "Syntax Error: …"; the operation's syntax is fine, so the
+ * error is reported without that prefix (and, as every validation error, with its code).
+ */
+const reporting = {
+  propagateOnRejection: false,
+  onReject: [
+    (context: ValidationContext | null, error: GraphQLError) =>
+      context?.reportError(new GraphQLError(error.message.replace(/^Syntax Error: /, ''))),
+  ],
+};
+
+/** Validation rules for the shape of an operation: depth, aliases, directives, repeated fields. */
+export function queryShapeRules(limits: QueryLimits): ValidationRule[] {
+  const { plugins, validationRules } = new ApolloArmor({
+    maxDepth: { n: limits.maxDepth, flattenFragments: true, ignoreIntrospection: true, ...reporting },
+    // armor lets `__typename` aliases through by default; they are counted like any other.
+    maxAliases: { n: limits.maxAliases, allowList: [], ...reporting },
+    maxDirectives: { n: limits.maxDirectives, ...reporting },
+    // Covered otherwise: tokens by graphql-js's own parser limit, cost below (armor's cost
+    // does not know list sizes), suggestions by Apollo's hideSchemaDetailsFromClientErrors.
+    maxTokens: { enabled: false },
+    costLimit: { enabled: false },
+    blockFieldSuggestion: { enabled: false },
+  }).protect();
+  if (plugins.length > 0) throw new Error('graphql-armor asked for plugins the gateway does not install');
+  return [...validationRules, fieldRepeatRule(limits.maxFieldRepeats)];
+}
+
+/**
+ * Refuses a selection set that asks for the same response key more than `maxRepeats` times
+ * (`{ me { name name name … } }`). Such fields merge into one answer, so the repeats only
+ * cost the server work; no library rule covers this one.
+ */
+export function fieldRepeatRule(maxRepeats: number): ValidationRule {
+  return (context: ValidationContext): ASTVisitor => ({
+    SelectionSet(node: SelectionSetNode) {
+      const seen = new Map<string, number>();
+      for (const selection of node.selections) {
+        if (selection.kind !== 'Field') continue;
+        const key = selection.alias?.value ?? selection.name.value;
+        const times = (seen.get(key) ?? 0) + 1;
+        seen.set(key, times);
+        if (times === maxRepeats + 1) {
+          context.reportError(
+            new GraphQLError(`Field "${key}" is requested more than ${maxRepeats} times in one selection set.`, {
+              nodes: [selection],
+            }),
+          );
+        }
+      }
+    },
+  });
+}
+
+/** Assumed length of a list field that takes no `first` argument (an order's lines, a cart's items). */
+const UNBOUNDED_LIST_LENGTH = 10;
+
+/**
+ * A list multiplies the cost of its selection by the length it may have: `first` where the
+ * field takes it (the default applies when the client leaves it out), otherwise a fixed
+ * guess. A connection's `nodes` is counted once, by its connection's `first`.
+ */
+const listLengthEstimator: ComplexityEstimator = ({ field, args, childComplexity, type }) => {
+  const first: unknown = args['first'];
+  if (typeof first === 'number') return 1 + Math.max(0, first) * childComplexity;
+  if (isConnectionNodes(field, type.name)) return 1 + childComplexity;
+  if (isListType(getNullableType(field.type))) return 1 + UNBOUNDED_LIST_LENGTH * childComplexity;
+  return undefined;
+};
+
+function isConnectionNodes(field: GraphQLField<unknown, unknown>, parentTypeName: string): boolean {
+  return field.name === 'nodes' && parentTypeName.endsWith('Connection');
+}
+
+/**
+ * Refuses an operation whose estimated cost is over `maxCost` before the query planner
+ * runs: `openPetitions(first: 50) { nodes { title } }` costs about 100, the same list nested
+ * in itself far more.
+ */
+export function queryCostPlugin(maxCost: number): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ request, document, schema }) {
+          const cost = queryComplexity.getComplexity({
+            schema,
+            query: document,
+            ...(request.operationName === undefined ? {} : { operationName: request.operationName }),
+            variables: request.variables ?? {},
+            estimators: [listLengthEstimator, queryComplexity.simpleEstimator({ defaultComplexity: 1 })],
+          });
+          if (cost > maxCost) {
+            throw new GraphQLError(
+              `The operation is too expensive: its estimated cost is ${cost}, the limit is ${maxCost}. Ask for fewer items (first) or fewer nested lists.`,
+              { extensions: { code: 'GRAPHQL_VALIDATION_FAILED', cost, maxCost, http: { status: 400 } } },
+            );
+          }
+        },
+      };
+    },
+  };
+}
