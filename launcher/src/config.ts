@@ -3,7 +3,9 @@ import { readConfig, type Env } from '@agora/config';
 import { SUBGRAPHS, type SubgraphName } from '@agora/schema';
 import { readClientSettings, type ClientSettings } from '@agora/gateway';
 import { readOpenListSettings, type OpenListSettings } from '@agora/petitions';
+import { readCheckoutSettings, type CheckoutSettings } from '@agora/orders';
 import { readSigningSettings, type SigningSettings } from '@agora/signatures';
+import { readAttemptLimits, type AttemptLimits } from '@agora/users';
 
 /** How `npm start` runs Agora in one process; every setting has a default that just works. */
 export interface LauncherConfig extends ClientSettings, OpenListSettings {
@@ -26,6 +28,10 @@ export interface LauncherConfig extends ClientSettings, OpenListSettings {
   seedDemoData: boolean;
   /** Signing limits and intervals: the signatures service's own settings. */
   signing: SigningSettings;
+  /** Checkout recovery and limits: the orders service's own settings. */
+  checkout: CheckoutSettings;
+  /** Login and registration limits: the users service's own settings. */
+  attemptLimits: AttemptLimits;
 }
 
 export const DEFAULT_DATA_DIR = fileURLToPath(new URL('../../.agora', import.meta.url));
@@ -55,6 +61,8 @@ export function loadLauncherConfig(env: Env): LauncherConfig {
       ...readClientSettings(r),
       ...readOpenListSettings(r),
       signing: readSigningSettings(r),
+      attemptLimits: readAttemptLimits(r),
+      checkout: readCheckoutSettings(r),
     };
   });
 }

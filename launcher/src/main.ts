@@ -59,7 +59,8 @@ async function startAllInOne(): Promise<Stoppable> {
       queryLimits: config.queryLimits,
       openListReconcileIntervalMs: config.openListReconcileIntervalMs,
       signing: config.signing,
-      checkout: { recoveryDeadlineMs: 30_000, recoveryIntervalMs: 10_000, duplicateWaitMs: 10_000 },
+      attemptLimits: config.attemptLimits,
+      checkout: config.checkout,
       logger: createLogger({ service: 'agora', level: 'warn' }),
     });
     const seedKey =

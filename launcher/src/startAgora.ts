@@ -18,7 +18,7 @@ import {
   type SigningKeys,
 } from '@agora/service';
 import { SIGNATURES_MIGRATIONS_DIR, createSignaturesSubgraph, type SigningSettings } from '@agora/signatures';
-import { USERS_MIGRATIONS_DIR, createUsersSubgraph } from '@agora/users';
+import { USERS_MIGRATIONS_DIR, createUsersSubgraph, type AttemptLimits } from '@agora/users';
 
 export interface AgoraOptions {
   /** A PostgreSQL server; each subgraph gets its own database `<databasePrefix><name>` on it. */
@@ -49,6 +49,8 @@ export interface AgoraOptions {
   /** How often petitions checks its open list in Redis against PostgreSQL. */
   openListReconcileIntervalMs: number;
   signing: SigningSettings;
+  /** Login and registration attempts allowed (the users service's own settings). */
+  attemptLimits: AttemptLimits;
   checkout: CheckoutSettings;
   /**
    * Where one subgraph calls another; tests put a fault-injecting proxy in between. By
@@ -133,6 +135,8 @@ export async function startAgora(options: AgoraOptions): Promise<RunningAgora> {
       createUsersSubgraph({
         db,
         kv: adapters.kv,
+        rateLimiter: adapters.rateLimiter,
+        attemptLimits: options.attemptLimits,
         tokens: {
           privateKeyPem: options.signingKeys.privateKeyPem,
           keyId: options.signingKeys.keyId,
@@ -164,6 +168,7 @@ export async function startAgora(options: AgoraOptions): Promise<RunningAgora> {
     };
     await start('orders', ORDERS_MIGRATIONS_DIR, (db) =>
       createOrdersSubgraph({
+        rateLimiter: adapters.rateLimiter,
         db,
         ...ordersPeers,
         checkout: options.checkout,

@@ -2,7 +2,9 @@
 import { dropDatabase } from '@agora/db';
 import { randomUUID } from 'node:crypto';
 import { createTokenIssuer } from '@agora/users';
-import { defaultQueryLimits } from '@agora/gateway';
+import { readFile } from 'node:fs/promises';
+import { createAdapters } from '@agora/adapters';
+import { defaultQueryLimits, serveGateway } from '@agora/gateway';
 import { DEFAULT_TOKEN_AUDIENCE, DEFAULT_TOKEN_ISSUER, generateSigningKeys, silentLogger } from '@agora/service';
 import {
   TEST_DATABASE_SERVER,
@@ -12,8 +14,17 @@ import {
   uniqueTag,
   type GraphQLResult,
 } from '@agora/testkit';
-import type { SubgraphName } from '@agora/schema';
+import type { CheckoutSettings } from '@agora/orders';
+import { SUPERGRAPH_PATH, type SubgraphName } from '@agora/schema';
 import { startAgora, type AgoraOptions } from './startAgora.js';
+
+/** Checkout as tests run it: recovery only when a test asks, limits no test reaches by accident. */
+export const TEST_CHECKOUT_SETTINGS: CheckoutSettings = {
+  recoveryDeadlineMs: 30_000,
+  recoveryIntervalMs: 3_600_000,
+  duplicateWaitMs: 10_000,
+  limits: { perUser: 10_000, perAddress: 100_000 },
+};
 
 /** The whole federation in this process on free ports, on fresh databases of its own. */
 export async function startTestAgora(overrides: Partial<AgoraOptions> = {}) {
@@ -26,7 +37,7 @@ export async function startTestAgora(overrides: Partial<AgoraOptions> = {}) {
     audience: DEFAULT_TOKEN_AUDIENCE,
     ttlSeconds: 3600,
   });
-  const agora = await startAgora({
+  const options: AgoraOptions = {
     databaseServerUrl: TEST_DATABASE_SERVER,
     databasePrefix: `agora_test_e2e_${uniqueTag()}_`,
     redisUrl: undefined,
@@ -52,13 +63,53 @@ export async function startTestAgora(overrides: Partial<AgoraOptions> = {}) {
       maxBatch: 500,
       limits: { perUser: 1_000, perAddress: 100_000 },
     },
-    checkout: { recoveryDeadlineMs: 30_000, recoveryIntervalMs: 3_600_000, duplicateWaitMs: 10_000 },
+    // Tests register hundreds of users from one address; the limits' own test lowers these.
+    attemptLimits: { loginPerAccount: 1_000, loginPerAddress: 100_000, registerPerAddress: 100_000 },
+    checkout: TEST_CHECKOUT_SETTINGS,
     logger: silentLogger,
     onQuery: (subgraph) => queries.set(subgraph, (queries.get(subgraph) ?? 0) + 1),
     ...overrides,
-  });
+  };
+  const agora = await startAgora(options);
   return {
     ...agora,
+    /**
+     * Another gateway in front of the same subgraphs and on the same Redis, as a second
+     * replica would be. Stop it before the federation.
+     */
+    async startSecondGateway(): Promise<{ url: string; stop(): Promise<void> }> {
+      const adapters = createAdapters({ redisUrl: options.redisUrl, prefix: options.redisPrefix });
+      const gateway = await serveGateway(
+        {
+          supergraphSdl: await readFile(SUPERGRAPH_PATH, 'utf8'),
+          subgraphUrls: agora.subgraphUrls,
+          gatewaySecret: options.gatewaySecret,
+          tokens: {
+            publicKeys: { [signingKeys.keyId]: signingKeys.publicKeyPem },
+            issuer: DEFAULT_TOKEN_ISSUER,
+            audience: DEFAULT_TOKEN_AUDIENCE,
+          },
+          revocations: adapters.kv,
+          pubsub: adapters.pubsub,
+          coalesceMs: options.coalesceMs,
+          queryLimits: options.queryLimits,
+          production: options.production,
+          subgraphTimeoutMs: options.gatewayTimeoutMs,
+          maxBodyBytes: 100_000,
+          corsOrigins: ['*'],
+          trustedProxyHops: options.trustedProxyHops,
+          logger: silentLogger,
+        },
+        { port: 0, host: '127.0.0.1' },
+      );
+      return {
+        url: gateway.url,
+        async stop() {
+          await gateway.stop();
+          await adapters.close();
+        },
+      };
+    },
     /** The keys sessions are signed with (a second gateway in a test verifies with them). */
     signingKeys,
     /**

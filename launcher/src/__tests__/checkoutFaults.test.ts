@@ -1,5 +1,5 @@
 import { dataOf, errorCodes, eventually, startFaultProxy, type FaultProxy } from '@agora/testkit';
-import { startTestAgora, type TestAgora } from '../testAgora.js';
+import { TEST_CHECKOUT_SETTINGS, startTestAgora, type TestAgora } from '../testAgora.js';
 import {
   addProduct,
   balanceOf,
@@ -23,7 +23,12 @@ describe('checkout when financial fails', () => {
   beforeAll(async () => {
     agora = await startTestAgora({
       serviceTimeoutMs: SERVICE_TIMEOUT_MS,
-      checkout: { recoveryDeadlineMs: RECOVERY_DEADLINE_MS, recoveryIntervalMs: 100, duplicateWaitMs: 0 },
+      checkout: {
+        ...TEST_CHECKOUT_SETTINGS,
+        recoveryDeadlineMs: RECOVERY_DEADLINE_MS,
+        recoveryIntervalMs: 100,
+        duplicateWaitMs: 0,
+      },
       // Orders reaches financial through a proxy the tests can break.
       routeServiceCall: async (callee, url) => {
         if (callee !== 'financial') return url;

@@ -1,12 +1,7 @@
 import { createDb } from '@agora/db';
-import { RedisRankedSet, connectRedis, createAdapters } from '@agora/adapters';
-import { defaultQueryLimits, serveGateway } from '@agora/gateway';
-import { readFile } from 'node:fs/promises';
+import { RedisRankedSet, connectRedis } from '@agora/adapters';
 import type { ExecutionResult } from 'graphql';
-import { SUPERGRAPH_PATH } from '@agora/schema';
-import { DEFAULT_TOKEN_AUDIENCE, DEFAULT_TOKEN_ISSUER, silentLogger } from '@agora/service';
 import {
-  TEST_GATEWAY_SECRET,
   TEST_REDIS_URL,
   createTestSubscriber,
   dataOf,
@@ -152,32 +147,7 @@ describe('signing at burst scale, with Redis', () => {
   });
 
   it('should push counts to watchers on two gateways that share Redis', async () => {
-    const pubsubOfSecond = createAdapters({ redisUrl: TEST_REDIS_URL, prefix });
-    const second = await serveGateway(
-      {
-        supergraphSdl: await readFile(SUPERGRAPH_PATH, 'utf8'),
-        subgraphUrls: Object.fromEntries(
-          Object.entries(agora.subgraphServers).map(([name, server]) => [name, server.url]),
-        ),
-        gatewaySecret: TEST_GATEWAY_SECRET,
-        tokens: {
-          publicKeys: { [agora.signingKeys.keyId]: agora.signingKeys.publicKeyPem },
-          issuer: DEFAULT_TOKEN_ISSUER,
-          audience: DEFAULT_TOKEN_AUDIENCE,
-        },
-        revocations: pubsubOfSecond.kv,
-        pubsub: pubsubOfSecond.pubsub,
-        coalesceMs: 50,
-        queryLimits: defaultQueryLimits(),
-        production: false,
-        subgraphTimeoutMs: 5_000,
-        maxBodyBytes: 100_000,
-        corsOrigins: ['*'],
-        trustedProxyHops: 0,
-        logger: silentLogger,
-      },
-      { port: 0, host: '127.0.0.1' },
-    );
+    const second = await agora.startSecondGateway();
     const onFirst = createTestSubscriber(agora.gatewayUrl);
     const onSecond = createTestSubscriber(second.url);
     try {
@@ -204,7 +174,6 @@ describe('signing at burst scale, with Redis', () => {
     } finally {
       await Promise.all([onFirst.dispose(), onSecond.dispose()]);
       await second.stop();
-      await pubsubOfSecond.close();
     }
   });
   it('should keep signing open petitions, and pushing their counts, while the petitions service is down', async () => {

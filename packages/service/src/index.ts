@@ -41,3 +41,9 @@ export {
 } from './pagination.js';
 export { assertViewerIs, requireViewer } from './authorization.js';
 export { createBatcher, type Batcher, type BatcherOptions } from './batcher.js';
+export {
+  firstExceededLimit,
+  type RateLimitCheck,
+  type RateLimitExceeded,
+  type WhenLimitsUnavailable,
+} from './rateLimits.js';

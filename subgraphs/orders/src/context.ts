@@ -10,6 +10,8 @@ import type { OrderStore } from './store/orderStore.js';
 /** What every orders resolver gets: the caller, this request's loaders, the domain. */
 export interface OrdersContext {
   viewer: Identity | null;
+  /** Where the caller calls from, as the gateway saw it (per-address limits). */
+  clientAddress: string | null;
   loaders: OrderLoaders & { productInfoById: DataLoader<string, ProductInfo | null> };
   cart: Cart;
   orders: OrderStore;

@@ -1,5 +1,6 @@
 // The orders service as its own process (distributed mode): env → config → deps → listen → signals.
-import { createLogger, createServiceClient, runService, startSubgraphService } from '@agora/service';
+import { createAdapters } from '@agora/adapters';
+import { createLogger, createServiceClient, requireRedisUrl, runService, startSubgraphService } from '@agora/service';
 import { ORDERS_MIGRATIONS_DIR, createOrdersSubgraph, loadOrdersConfig } from './subgraph.js';
 
 const logger = createLogger({ service: 'orders', format: process.env['NODE_ENV'] === 'production' ? 'json' : 'text' });
@@ -15,7 +16,9 @@ await runService(
         gatewaySecret: config.service.gatewaySecret,
         timeoutMs: config.serviceTimeoutMs,
       });
-    return startSubgraphService({
+    const redisUrl = requireRedisUrl(config.service, 'orders', 'checkout limits are shared by every replica');
+    const adapters = createAdapters({ redisUrl, prefix: config.service.redisPrefix });
+    const service = await startSubgraphService({
       name: 'orders',
       databaseUrl: config.databaseUrl,
       migrationsDir: ORDERS_MIGRATIONS_DIR,
@@ -26,10 +29,17 @@ await runService(
           inventory: clientFor('inventory', config.inventoryUrl),
           financial: clientFor('financial', config.financialUrl),
           users: clientFor('users', config.usersUrl),
+          rateLimiter: adapters.rateLimiter,
           checkout: config.checkout,
           logger,
         }),
     });
+    return {
+      async stop() {
+        await service.stop();
+        await adapters.close();
+      },
+    };
   },
   { logger },
 );

@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import type { RateLimiter } from '@agora/adapters';
 import type { Db } from '@agora/db';
 import { buildSchemaFromFile, type Logger, type ServiceClient, type SubgraphDefinition } from '@agora/service';
 import { createFinancialClient } from './clients/financialClient.js';
@@ -17,7 +18,14 @@ import { createCheckoutStore } from './store/checkoutStore.js';
 import { createOrderLoaders } from './store/loaders.js';
 import { createOrderStore } from './store/orderStore.js';
 
-export { ORDERS_DEFAULT_PORT, loadOrdersConfig, type CheckoutSettings, type OrdersConfig } from './config.js';
+export {
+  ORDERS_DEFAULT_PORT,
+  loadOrdersConfig,
+  readCheckoutSettings,
+  type CheckoutLimits,
+  type CheckoutSettings,
+  type OrdersConfig,
+} from './config.js';
 
 export const ORDERS_SCHEMA_PATH = fileURLToPath(new URL('../schema.graphql', import.meta.url));
 export const ORDERS_MIGRATIONS_DIR = fileURLToPath(new URL('../migrations', import.meta.url));
@@ -28,6 +36,8 @@ export interface OrdersDeps {
   inventory: ServiceClient;
   financial: ServiceClient;
   users: ServiceClient;
+  /** Counts checkouts per user and per address, shared by every replica. */
+  rateLimiter: RateLimiter;
   checkout: CheckoutSettings;
   logger: Logger;
 }
@@ -49,6 +59,8 @@ export function createOrdersSubgraph(deps: OrdersDeps): SubgraphDefinition<Order
     users: createUsersClient(deps.users),
     logger: deps.logger,
     duplicateWaitMs: deps.checkout.duplicateWaitMs,
+    limiter: deps.rateLimiter,
+    limits: deps.checkout.limits,
   });
   const cancellation = createCancellation({ store: checkoutStore, settlement });
   const recovery = createCheckoutRecovery({
@@ -62,10 +74,11 @@ export function createOrdersSubgraph(deps: OrdersDeps): SubgraphDefinition<Order
   return {
     name: 'orders',
     schema: buildSchemaFromFile(ORDERS_SCHEMA_PATH, resolvers),
-    createContext: (viewer) => {
+    createContext: (viewer, { clientAddress }) => {
       const productInfoById = createProductInfoLoader(inventory);
       return {
         viewer,
+        clientAddress,
         orders,
         checkout,
         cancellation,

@@ -1,5 +1,13 @@
 import { DEFAULT_TOKEN_AUDIENCE, DEFAULT_TOKEN_ISSUER } from '@agora/service';
-import { readConfig, readDatabaseUrl, readServiceConfig, type Env, type ServiceConfig } from '@agora/config';
+import {
+  readConfig,
+  readDatabaseUrl,
+  readServiceConfig,
+  type Env,
+  type EnvReader,
+  type ServiceConfig,
+} from '@agora/config';
+import type { AttemptLimits } from './domain/accounts.js';
 import { DEFAULT_PASSWORD_HASHING, type PasswordHashing } from './domain/passwords.js';
 import type { TokenSettings } from './domain/sessionTokens.js';
 
@@ -9,6 +17,7 @@ export interface UsersConfig {
   tokens: TokenSettings;
   passwordHashing: PasswordHashing;
   revocationRepublishIntervalMs: number;
+  attemptLimits: AttemptLimits;
 }
 
 export const USERS_DEFAULT_PORT = 4001;
@@ -26,9 +35,19 @@ export function loadUsersConfig(env: Env): UsersConfig {
       ttlSeconds: r.int('TOKEN_TTL_SECONDS', { default: 3600, min: 60, max: 7 * 24 * 3600 }),
     },
     revocationRepublishIntervalMs: r.int('REVOCATION_REPUBLISH_INTERVAL_MS', { default: 60_000, min: 1_000 }),
+    attemptLimits: readAttemptLimits(r),
     passwordHashing: {
       memoryKib: r.int('PASSWORD_HASH_MEMORY_KIB', { default: DEFAULT_PASSWORD_HASHING.memoryKib, min: 1024 }),
       timeCost: r.int('PASSWORD_HASH_TIME_COST', { default: DEFAULT_PASSWORD_HASHING.timeCost, min: 1, max: 10 }),
     },
   }));
+}
+
+/** Login and registration limits, read the same way here and in the all-in-one launcher. */
+export function readAttemptLimits(r: EnvReader): AttemptLimits {
+  return {
+    loginPerAccount: r.int('LOGIN_LIMIT_PER_ACCOUNT', { default: 10, min: 1 }),
+    loginPerAddress: r.int('LOGIN_LIMIT_PER_ADDRESS', { default: 100, min: 1 }),
+    registerPerAddress: r.int('REGISTER_LIMIT_PER_ADDRESS', { default: 20, min: 1 }),
+  };
 }

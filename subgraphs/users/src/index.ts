@@ -20,6 +20,8 @@ await runService(
         createUsersSubgraph({
           db,
           kv: adapters.kv,
+          rateLimiter: adapters.rateLimiter,
+          attemptLimits: config.attemptLimits,
           tokens: config.tokens,
           passwordHashing: config.passwordHashing,
           logger,

@@ -1,16 +1,17 @@
 import { fileURLToPath } from 'node:url';
-import type { KeyValueStore } from '@agora/adapters';
+import type { KeyValueStore, RateLimiter } from '@agora/adapters';
 import type { Db } from '@agora/db';
 import { buildSchemaFromFile, type Logger, type SubgraphDefinition } from '@agora/service';
 import type { UsersContext } from './context.js';
-import { createAccounts } from './domain/accounts.js';
+import { createAccounts, type AttemptLimits } from './domain/accounts.js';
 import { createPasswordHasher, type PasswordHashing } from './domain/passwords.js';
 import { createTokenIssuer, type TokenSettings } from './domain/sessionTokens.js';
 import { resolvers } from './resolvers/index.js';
 import { createUserLoaders } from './store/loaders.js';
 import { createUserStore } from './store/userStore.js';
 
-export { loadUsersConfig, USERS_DEFAULT_PORT, type UsersConfig } from './config.js';
+export { loadUsersConfig, readAttemptLimits, USERS_DEFAULT_PORT, type UsersConfig } from './config.js';
+export type { AttemptLimits } from './domain/accounts.js';
 // Tests and the benchmark mint session tokens the way users does, with the same keys.
 export { createTokenIssuer, type TokenIssuer } from './domain/sessionTokens.js';
 
@@ -21,6 +22,9 @@ export interface UsersDeps {
   db: Db;
   /** Where revoked sessions are published for the gateway. */
   kv: KeyValueStore;
+  /** Counts login and registration attempts, shared by every replica. */
+  rateLimiter: RateLimiter;
+  attemptLimits: AttemptLimits;
   tokens: TokenSettings;
   passwordHashing: PasswordHashing;
   logger: Logger;
@@ -34,6 +38,9 @@ export function createUsersSubgraph(deps: UsersDeps): SubgraphDefinition<UsersCo
   const accounts = createAccounts({
     store,
     kv: deps.kv,
+    limiter: deps.rateLimiter,
+    limits: deps.attemptLimits,
+    logger: deps.logger,
     passwords: createPasswordHasher(deps.passwordHashing),
     tokens: createTokenIssuer(deps.tokens),
   });
@@ -45,7 +52,13 @@ export function createUsersSubgraph(deps: UsersDeps): SubgraphDefinition<UsersCo
   return {
     name: 'users',
     schema: buildSchemaFromFile(USERS_SCHEMA_PATH, resolvers),
-    createContext: (viewer) => ({ viewer, accounts, store, loaders: createUserLoaders(store) }),
+    createContext: (viewer, { clientAddress }) => ({
+      viewer,
+      clientAddress,
+      accounts,
+      store,
+      loaders: createUserLoaders(store),
+    }),
     checkReadiness: async () => {
       await deps.db.query('SELECT 1');
     },

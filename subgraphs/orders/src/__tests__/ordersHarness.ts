@@ -1,3 +1,4 @@
+import { MemRateLimiter } from '@agora/adapters';
 import { randomUUID } from 'node:crypto';
 import { runMigrations } from '@agora/db';
 import { silentLogger, type ServiceClient } from '@agora/service';
@@ -55,7 +56,13 @@ export async function startOrders(products: FakeProduct[]) {
       // Checkout is tested against the real services, through the gateway (launcher tests).
       financial: unreachable('financial'),
       users: unreachable('users'),
-      checkout: { recoveryDeadlineMs: 3_600_000, recoveryIntervalMs: 3_600_000, duplicateWaitMs: 0 },
+      rateLimiter: new MemRateLimiter(),
+      checkout: {
+        recoveryDeadlineMs: 3_600_000,
+        recoveryIntervalMs: 3_600_000,
+        duplicateWaitMs: 0,
+        limits: { perUser: 100, perAddress: 100 },
+      },
       logger: silentLogger,
     }),
   );

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
 import { ServiceUnavailableError, UnauthenticatedError, UnreachableCaseError, type InputProblem } from '@agora/errors';
-import { ServiceCallError, type Identity, type Logger } from '@agora/service';
+import type { RateLimiter } from '@agora/adapters';
+import { ServiceCallError, firstExceededLimit, type Identity, type Logger } from '@agora/service';
 import type { FinancialClient } from '../clients/financialClient.js';
 import type { InventoryClient, ProductInfo } from '../clients/inventoryClient.js';
 import type { UsersClient } from '../clients/usersClient.js';
+import type { CheckoutLimits } from '../config.js';
 import type { CartItemRecord, CartStore } from '../store/cartStore.js';
 import type { CheckoutStore, NewOrderLine } from '../store/checkoutStore.js';
 import type { Money, OrderRecord } from '../store/orderStore.js';
@@ -15,7 +17,8 @@ export type CheckoutOutcome =
   | { kind: 'insufficientStock'; productId: string; productName: string; requested: number; available: number }
   | { kind: 'paymentDeclined'; balance: Money; amount: Money }
   | { kind: 'failed' }
-  | { kind: 'invalidInput'; problem: InputProblem };
+  | { kind: 'invalidInput'; problem: InputProblem }
+  | { kind: 'rateLimited'; by: 'user' | 'address'; retryAfterSeconds: number };
 
 export interface CheckoutDeps {
   carts: CartStore;
@@ -27,7 +30,11 @@ export interface CheckoutDeps {
   logger: Logger;
   /** How long a duplicate request waits for the checkout already running under its key. */
   duplicateWaitMs: number;
+  limiter: RateLimiter;
+  limits: CheckoutLimits;
 }
+
+const LIMIT_WINDOW_SECONDS = 60;
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,100}$/;
 
@@ -164,10 +171,41 @@ export function createCheckout(deps: CheckoutDeps) {
     }
   }
 
+  /** The first checkout limit the caller is over; limits fail open when their store is away. */
+  async function overLimit(userId: string, clientAddress: string | null): Promise<CheckoutOutcome | null> {
+    const window = LIMIT_WINDOW_SECONDS;
+    const exceeded = await firstExceededLimit(
+      deps.limiter,
+      [
+        {
+          by: 'user' as const,
+          key: `orders:checkout:user:${userId}`,
+          limit: deps.limits.perUser,
+          windowSeconds: window,
+        },
+        ...(clientAddress === null
+          ? []
+          : [
+              {
+                by: 'address' as const,
+                key: `orders:checkout:address:${clientAddress}`,
+                limit: deps.limits.perAddress,
+                windowSeconds: window,
+              },
+            ]),
+      ],
+      { whenUnavailable: 'allow', logger: deps.logger },
+    );
+    return exceeded === null ? null : { kind: 'rateLimited', ...exceeded };
+  }
+
   return {
-    async checkout(viewer: Identity, idempotencyKey: string): Promise<CheckoutOutcome> {
+    /** `clientAddress` is where the caller calls from, as the gateway saw it (null: not known). */
+    async checkout(viewer: Identity, idempotencyKey: string, clientAddress: string | null): Promise<CheckoutOutcome> {
       const problem = checkIdempotencyKey(idempotencyKey);
       if (problem !== null) return { kind: 'invalidInput', problem };
+      const limited = await overLimit(viewer.userId, clientAddress);
+      if (limited !== null) return limited;
       const items = await deps.carts.findCartItemsByUserIds([viewer.userId]);
       const earlier = await deps.store.findOrderByKey(viewer.userId, idempotencyKey);
       if (earlier !== null) return replay(earlier, items);

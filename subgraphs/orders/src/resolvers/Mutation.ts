@@ -1,4 +1,4 @@
-import { UnreachableCaseError, invalidInput } from '@agora/errors';
+import { RateLimitedError, UnreachableCaseError, invalidInput } from '@agora/errors';
 import { requireViewer } from '@agora/service';
 import type { MutationResolvers, ResolversTypes } from '../__generated__/resolvers.js';
 import type { CancelOutcome } from '../domain/cancellation.js';
@@ -19,9 +19,9 @@ export const Mutation: MutationResolvers = {
     loaders.cartItemsByUserId.clear(userId);
     return { userId };
   },
-  checkout: async (_parent, { idempotencyKey }, { viewer, checkout, loaders }) => {
+  checkout: async (_parent, { idempotencyKey }, { viewer, clientAddress, checkout, loaders }) => {
     const caller = requireViewer(viewer);
-    const outcome = await checkout.checkout(caller, idempotencyKey);
+    const outcome = await checkout.checkout(caller, idempotencyKey, clientAddress);
     loaders.cartItemsByUserId.clear(caller.userId);
     return toCheckoutResult(outcome);
   },
@@ -91,6 +91,13 @@ function toCheckoutResult(outcome: CheckoutOutcome): ResolversTypes['CheckoutRes
       };
     case 'invalidInput':
       return invalidInput(outcome.problem.field, outcome.problem.message);
+    case 'rateLimited': {
+      const who = outcome.by === 'user' ? 'you' : 'your network address';
+      throw new RateLimitedError(
+        `Too many checkouts from ${who}; try again in ${outcome.retryAfterSeconds} seconds. Nothing was charged.`,
+        outcome.retryAfterSeconds,
+      );
+    }
     default:
       throw new UnreachableCaseError(outcome);
   }

@@ -1,7 +1,7 @@
 import type { RateLimiter } from '@agora/adapters';
 import { isUuid } from '@agora/db';
 import { UnreachableCaseError } from '@agora/errors';
-import { createBatcher, type Logger } from '@agora/service';
+import { createBatcher, firstExceededLimit, type Logger } from '@agora/service';
 import type { SignAttempt, SignatureCountRecord, SignatureStore, SignRequest } from '../store/signatureStore.js';
 import type { PetitionReplica } from './petitionReplica.js';
 import type { SignatureCounts } from './signatureCounts.js';
@@ -62,22 +62,25 @@ export function createSigning(deps: SigningDeps) {
 
   /** The first limit the caller is over, if any. Limits fail open when their store is away. */
   async function overLimit(userId: string, clientAddress: string | null): Promise<SignOutcome | null> {
-    const checks = [
-      { by: 'user' as const, key: `signatures:rate:user:${userId}`, limit: deps.limits.perUser },
-      ...(clientAddress === null
-        ? []
-        : [{ by: 'address' as const, key: `signatures:rate:address:${clientAddress}`, limit: deps.limits.perAddress }]),
-    ];
-    for (const check of checks) {
-      try {
-        const decision = await deps.rateLimiter.hit(check.key, check.limit, WINDOW_SECONDS);
-        if (!decision.allowed)
-          return { kind: 'rateLimited', by: check.by, retryAfterSeconds: decision.retryAfterSeconds };
-      } catch (error) {
-        deps.logger.warn('could not check a signing rate limit; letting the request through', { error });
-      }
-    }
-    return null;
+    const windowSeconds = WINDOW_SECONDS;
+    const exceeded = await firstExceededLimit(
+      deps.rateLimiter,
+      [
+        { by: 'user' as const, key: `signatures:rate:user:${userId}`, limit: deps.limits.perUser, windowSeconds },
+        ...(clientAddress === null
+          ? []
+          : [
+              {
+                by: 'address' as const,
+                key: `signatures:rate:address:${clientAddress}`,
+                limit: deps.limits.perAddress,
+                windowSeconds,
+              },
+            ]),
+      ],
+      { whenUnavailable: 'allow', logger: deps.logger },
+    );
+    return exceeded === null ? null : { kind: 'rateLimited', ...exceeded };
   }
 
   return {

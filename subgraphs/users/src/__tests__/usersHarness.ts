@@ -1,4 +1,4 @@
-import { MemKeyValueStore } from '@agora/adapters';
+import { MemKeyValueStore, MemRateLimiter, type RateLimiter } from '@agora/adapters';
 import { runMigrations } from '@agora/db';
 import {
   DEFAULT_TOKEN_AUDIENCE,
@@ -8,13 +8,16 @@ import {
   type SigningKeys,
 } from '@agora/service';
 import { TEST_PASSWORD_HASHING, createTestDatabase, serveTestSubgraph, type TestDatabase } from '@agora/testkit';
-import { USERS_MIGRATIONS_DIR, createUsersSubgraph } from '../subgraph.js';
+import { USERS_MIGRATIONS_DIR, createUsersSubgraph, type AttemptLimits } from '../subgraph.js';
 
 /**
  * The users subgraph on its own fresh database, served on a free port; or on the database
  * of an earlier one, as after a restart.
  */
-export async function startUsers(earlier?: { database: TestDatabase; keys: SigningKeys }) {
+export async function startUsers(
+  earlier?: { database: TestDatabase; keys: SigningKeys },
+  limits: { attemptLimits?: AttemptLimits; rateLimiter?: RateLimiter } = {},
+) {
   const database = earlier?.database ?? (await createTestDatabase('users'));
   await runMigrations(database.db, USERS_MIGRATIONS_DIR);
   const kv = new MemKeyValueStore();
@@ -23,6 +26,12 @@ export async function startUsers(earlier?: { database: TestDatabase; keys: Signi
     createUsersSubgraph({
       db: database.db,
       kv,
+      rateLimiter: limits.rateLimiter ?? new MemRateLimiter(),
+      attemptLimits: limits.attemptLimits ?? {
+        loginPerAccount: 100,
+        loginPerAddress: 1_000,
+        registerPerAddress: 1_000,
+      },
       tokens: {
         privateKeyPem: keys.privateKeyPem,
         keyId: keys.keyId,

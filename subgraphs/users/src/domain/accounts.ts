@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import { checkTextLength, type InputProblem } from '@agora/errors';
-import { revokedSessionKey, type Identity } from '@agora/service';
-import type { KeyValueStore } from '@agora/adapters';
+import { firstExceededLimit, revokedSessionKey, type Identity, type Logger, type RateLimitCheck } from '@agora/service';
+import type { KeyValueStore, RateLimiter } from '@agora/adapters';
 import type { UserRecord, UserStore } from '../store/userStore.js';
 import { PASSWORD_LIMITS, type PasswordHasher } from './passwords.js';
 import type { IssuedToken, TokenIssuer } from './sessionTokens.js';
@@ -20,13 +21,36 @@ export type AuthOutcome =
   | { kind: 'authenticated'; user: UserRecord; token: IssuedToken }
   | { kind: 'invalidCredentials' }
   | { kind: 'emailTaken'; email: string }
-  | { kind: 'invalidInput'; problem: InputProblem };
+  | { kind: 'invalidInput'; problem: InputProblem }
+  | { kind: 'rateLimited'; by: AttemptLimitedBy; retryAfterSeconds: number };
+
+export type AttemptLimitedBy = 'account' | 'address';
+
+/**
+ * Attempts allowed per window, counted in the shared store so that every replica sees them.
+ * They are checked before any password is hashed or compared, and fail closed: without the
+ * store, logins and registrations are refused rather than left open to guessing.
+ */
+export interface AttemptLimits {
+  /** Logins naming one email per 15 minutes, whether the account exists or not. */
+  loginPerAccount: number;
+  /** Logins from one client address per 15 minutes. */
+  loginPerAddress: number;
+  /** Registrations from one client address per hour. */
+  registerPerAddress: number;
+}
+
+const LOGIN_WINDOW_SECONDS = 15 * 60;
+const REGISTER_WINDOW_SECONDS = 60 * 60;
 
 export interface AccountDeps {
   store: UserStore;
   passwords: PasswordHasher;
   tokens: TokenIssuer;
   kv: KeyValueStore;
+  limiter: RateLimiter;
+  limits: AttemptLimits;
+  logger: Logger;
   now?: () => Date;
 }
 
@@ -53,9 +77,25 @@ export function checkRegistration(input: RegisterInput): InputProblem | null {
   return checkTextLength('name', 'Name', input.name, { min: 1, max: 100 });
 }
 
+/** The limit key of an email: a digest, so that the shared store holds no addresses. */
+function accountKey(email: string): string {
+  return createHash('sha256').update(normaliseEmail(email)).digest('base64url');
+}
+
 /** Registration, login and logout: the rules, with storage and crypto injected. */
 export function createAccounts(deps: AccountDeps) {
   const now = deps.now ?? (() => new Date());
+
+  async function overLimit(checks: RateLimitCheck<AttemptLimitedBy>[]): Promise<AuthOutcome | null> {
+    const exceeded = await firstExceededLimit(deps.limiter, checks, { whenUnavailable: 'refuse', logger: deps.logger });
+    return exceeded === null ? null : { kind: 'rateLimited', ...exceeded };
+  }
+
+  function addressCheck(key: string, clientAddress: string | null, limit: number, windowSeconds: number) {
+    return clientAddress === null
+      ? []
+      : [{ by: 'address' as const, key: `${key}:${clientAddress}`, limit, windowSeconds }];
+  }
 
   /** Marks a session revoked in the shared store until its tokens would expire anyway. */
   async function publishRevocation(sessionId: string, expiresAt: Date): Promise<void> {
@@ -64,9 +104,14 @@ export function createAccounts(deps: AccountDeps) {
   }
 
   return {
-    async register(input: RegisterInput): Promise<AuthOutcome> {
+    /** `clientAddress` is where the caller calls from, as the gateway saw it (null: not known). */
+    async register(input: RegisterInput, clientAddress: string | null): Promise<AuthOutcome> {
       const problem = checkRegistration(input);
       if (problem !== null) return { kind: 'invalidInput', problem };
+      const limited = await overLimit(
+        addressCheck('users:register:address', clientAddress, deps.limits.registerPerAddress, REGISTER_WINDOW_SECONDS),
+      );
+      if (limited !== null) return limited;
       const email = normaliseEmail(input.email);
       const passwordHash = await deps.passwords.hash(input.password);
       const expiresAt = deps.tokens.expiryFrom(now());
@@ -79,7 +124,7 @@ export function createAccounts(deps: AccountDeps) {
       return { kind: 'authenticated', user: created.user, token };
     },
 
-    async login(input: LoginInput): Promise<AuthOutcome> {
+    async login(input: LoginInput, clientAddress: string | null): Promise<AuthOutcome> {
       // Over-long input cannot match an account; refusing it early bounds hashing cost.
       if (
         input.password.length > PASSWORD_LIMITS.max * 4 ||
@@ -88,6 +133,16 @@ export function createAccounts(deps: AccountDeps) {
       ) {
         return { kind: 'invalidCredentials' };
       }
+      const limited = await overLimit([
+        {
+          by: 'account',
+          key: `users:login:account:${accountKey(input.email)}`,
+          limit: deps.limits.loginPerAccount,
+          windowSeconds: LOGIN_WINDOW_SECONDS,
+        },
+        ...addressCheck('users:login:address', clientAddress, deps.limits.loginPerAddress, LOGIN_WINDOW_SECONDS),
+      ]);
+      if (limited !== null) return limited;
       const found = await deps.store.findCredentialsByEmail(normaliseEmail(input.email));
       const matches = await deps.passwords.verify(found?.passwordHash ?? null, input.password);
       if (found === null || !matches) return { kind: 'invalidCredentials' };
