@@ -1,5 +1,13 @@
 import type http from 'node:http';
-import { GraphQLError, parse, specifiedRules, validate, type GraphQLSchema, type ValidationRule } from 'graphql';
+import {
+  GraphQLError,
+  parse,
+  specifiedRules,
+  validate,
+  type DocumentNode,
+  type GraphQLSchema,
+  type ValidationRule,
+} from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Identity } from '@agora/service';
@@ -36,10 +44,23 @@ export function attachWebSockets(httpServer: http.Server, options: WebSocketOpti
     {
       schema: options.apiSchema,
       isProd: options.production,
-      parse: (source) => parse(source, { maxTokens: options.maxTokens }),
-      validate: (schema, document) => {
-        const errors = validate(schema, document, [...specifiedRules, ...options.shapeRules]);
-        return options.production ? errors.map(withoutSuggestions) : errors;
+      // Parsed and validated here rather than by graphql-ws, so that a document over the token
+      // limit is answered with an error message instead of a closed socket.
+      onSubscribe: (_ctx, _id, payload) => {
+        let document: DocumentNode;
+        try {
+          document = parse(payload.query, { maxTokens: options.maxTokens });
+        } catch (error) {
+          return [error instanceof GraphQLError ? error : new GraphQLError('The operation could not be parsed.')];
+        }
+        const errors = validate(options.apiSchema, document, [...specifiedRules, ...options.shapeRules]);
+        if (errors.length > 0) return options.production ? errors.map(withoutSuggestions) : errors;
+        return {
+          schema: options.apiSchema,
+          document,
+          variableValues: payload.variables,
+          operationName: payload.operationName,
+        };
       },
       onConnect: async (ctx) => {
         const authorization = ctx.connectionParams?.['authorization'];

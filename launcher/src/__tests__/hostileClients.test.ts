@@ -1,0 +1,328 @@
+// What GraphQL security scanners try, each answered with a clear error while the gateway
+// goes on serving; and the graphql-http server audits, in the configuration clients get.
+import { auditServer, type AuditFail } from 'graphql-http';
+import { INTERNAL_HEADERS } from '@agora/service';
+import { TEST_GATEWAY_SECRET, createTestSubscriber } from '@agora/testkit';
+import { openPetition, registerUser, startTestAgora, type TestAgora } from '../testAgora.js';
+
+interface RawAnswer {
+  status: number;
+  contentType: string;
+  text: string;
+  body: { data?: unknown; errors?: { message: string; extensions?: Record<string, unknown> }[] };
+}
+
+async function send(url: string, init: RequestInit): Promise<RawAnswer> {
+  const response = await fetch(url, init);
+  const text = await response.text();
+  return {
+    status: response.status,
+    contentType: response.headers.get('content-type') ?? '',
+    text,
+    body: JSON.parse(text) as RawAnswer['body'],
+  };
+}
+
+const JSON_HEADERS = { 'content-type': 'application/json' };
+const repeat = (times: number, make: (i: number) => string) =>
+  Array.from({ length: times }, (_, i) => make(i)).join(' ');
+const postQuery = (query: string): RequestInit => ({
+  method: 'POST',
+  headers: JSON_HEADERS,
+  body: JSON.stringify({ query }),
+});
+
+/** Deeper than the limit of 10, through fields that exist. */
+const DEEP_QUERY = `{ openPetitions { nodes { creator { petitions { creator { petitions { creator { petitions { creator { petitions { id } } } } } } } } } } }`;
+
+describe('hostile clients, against the gateway as deployed (production)', () => {
+  let agora: TestAgora;
+  let petitionTitle: string;
+
+  beforeAll(async () => {
+    agora = await startTestAgora({ production: true });
+    const organiser = await registerUser(agora, 'Organiser');
+    petitionTitle = 'Still serving';
+    await openPetition(agora, organiser.token, petitionTitle);
+  });
+
+  afterAll(async () => {
+    await agora.stop();
+  });
+
+  /** The gateway still answers real work after an attack. */
+  async function expectStillServing(): Promise<void> {
+    const answer = await send(agora.gatewayUrl, postQuery('{ openPetitions(first: 5) { nodes { title } } }'));
+    expect(answer.body).toEqual({ data: { openPetitions: { nodes: [{ title: petitionTitle }] } } });
+  }
+
+  /** A JSON GraphQL error response with this status and code, leaking nothing internal. */
+  function expectClearError(answer: RawAnswer, status: number, code: string, message: RegExp): void {
+    expect(answer.status).toBe(status);
+    expect(answer.contentType).toMatch(/^application\/(graphql-response\+)?json/);
+    expect(answer.body.data ?? null).toBeNull();
+    expect(answer.body.errors?.map((error) => error.extensions?.['code'])).toContain(code);
+    expect(answer.body.errors?.[0]?.message).toMatch(message);
+    expect(answer.text).not.toMatch(/Did you mean|127\.0\.0\.1|node_modules|\n\s+at /);
+  }
+
+  it.each<[string, () => RequestInit, number, string, RegExp]>([
+    [
+      'alias overload (101 aliases of __typename)',
+      () => postQuery(`{ ${repeat(101, (i) => `a${i}: __typename`)} }`),
+      400,
+      'GRAPHQL_VALIDATION_FAILED',
+      /^Aliases limit of 15 exceeded, found 101\.$/,
+    ],
+    [
+      'alias overload on a real list',
+      () => postQuery(`{ ${repeat(20, (i) => `p${i}: openPetitions { totalCount }`)} }`),
+      400,
+      'GRAPHQL_VALIDATION_FAILED',
+      /^Aliases limit of 15 exceeded, found 20\.$/,
+    ],
+    [
+      'field duplication (500 times the same field)',
+      () => postQuery(`{ openPetitions { nodes { ${repeat(500, () => 'title')} } } }`),
+      400,
+      'GRAPHQL_VALIDATION_FAILED',
+      /^Field "title" is requested more than 3 times in one selection set\.$/,
+    ],
+    [
+      'directive overload',
+      () => postQuery(`{ __typename ${repeat(50, () => '@include(if: true)')} }`),
+      400,
+      'GRAPHQL_VALIDATION_FAILED',
+      /^Directives limit of 20 exceeded, found 50\.$/,
+    ],
+    [
+      'deep nesting',
+      () => postQuery(DEEP_QUERY),
+      400,
+      'GRAPHQL_VALIDATION_FAILED',
+      /^Query depth limit of 10 exceeded, found 11\.$/,
+    ],
+    [
+      'circular fragments',
+      () => postQuery('{ ...A } fragment A on Query { ...B } fragment B on Query { ...A }'),
+      400,
+      'GRAPHQL_VALIDATION_FAILED',
+      /^Cannot spread fragment "A" within itself via "B"\.$/,
+    ],
+    [
+      'an expensive query (nested lists)',
+      () =>
+        postQuery('{ openPetitions(first: 100) { nodes { creator { petitions { creator { petitions { id } } } } } } }'),
+      400,
+      'GRAPHQL_VALIDATION_FAILED',
+      /^The operation is too expensive: its estimated cost is \d+, the limit is 5000\./,
+    ],
+    [
+      'a token flood',
+      () => postQuery(`{ ${repeat(3_000, () => '__typename')} }`),
+      400,
+      'GRAPHQL_PARSE_FAILED',
+      /^Syntax Error: Document contains more that 2000 tokens\. Parsing aborted\.$/,
+    ],
+    [
+      'introspection (__schema)',
+      () => postQuery('{ __schema { types { name } } }'),
+      400,
+      'GRAPHQL_VALIDATION_FAILED',
+      /introspection is not allowed/,
+    ],
+    [
+      'introspection (__type)',
+      () => postQuery('{ __type(name: "User") { fields { name } } }'),
+      400,
+      'GRAPHQL_VALIDATION_FAILED',
+      /introspection is not allowed/,
+    ],
+    [
+      'a field suggestion probe',
+      () => postQuery('{ openPetition { id } }'),
+      400,
+      'GRAPHQL_VALIDATION_FAILED',
+      /^Cannot query field "openPetition" on type "Query"\.$/,
+    ],
+    [
+      'an argument suggestion probe',
+      () => postQuery('{ openPetitions(firs: 1) { totalCount } }'),
+      400,
+      'GRAPHQL_VALIDATION_FAILED',
+      /^Unknown argument "firs" on field "Query\.openPetitions"\.$/,
+    ],
+    [
+      'a batch of operations',
+      () => ({
+        method: 'POST',
+        headers: JSON_HEADERS,
+        body: JSON.stringify([{ query: '{ __typename }' }, { query: '{ __typename }' }]),
+      }),
+      400,
+      'BAD_REQUEST',
+      /^Operation batching disabled\.$/,
+    ],
+    [
+      'a mutation over GET',
+      () => ({ method: 'GET', headers: { 'apollo-require-preflight': 'true' } }),
+      405,
+      'BAD_REQUEST',
+      /^GET requests only support query operations, not mutation operations$/,
+    ],
+    [
+      'a CSRF simple request (text/plain POST)',
+      () => ({
+        method: 'POST',
+        headers: { 'content-type': 'text/plain' },
+        body: JSON.stringify({ query: 'mutation { logout }' }),
+      }),
+      400,
+      'BAD_REQUEST',
+      /Cross-Site Request Forgery/,
+    ],
+    [
+      'a CSRF simple request (form POST)',
+      () => ({
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'query=mutation%7Blogout%7D',
+      }),
+      400,
+      'BAD_REQUEST',
+      /Cross-Site Request Forgery/,
+    ],
+    [
+      'an oversized body',
+      () => ({
+        method: 'POST',
+        headers: JSON_HEADERS,
+        body: JSON.stringify({ query: '{ __typename }', padding: 'x'.repeat(200_000) }),
+      }),
+      413,
+      'BAD_REQUEST',
+      /^The request body is larger than the 100000 bytes accepted\.$/,
+    ],
+    [
+      'malformed JSON',
+      () => ({ method: 'POST', headers: JSON_HEADERS, body: '{"query": "{ __typename }"' }),
+      400,
+      'BAD_REQUEST',
+      /^The request body is not valid JSON\.$/,
+    ],
+    [
+      'invalid UTF-8',
+      () => ({
+        method: 'POST',
+        headers: JSON_HEADERS,
+        body: Buffer.concat([
+          Buffer.from('{"query":"{ __typename '),
+          Buffer.from([0xc3, 0x28, 0xff]),
+          Buffer.from(' }"}'),
+        ]),
+      }),
+      400,
+      'GRAPHQL_PARSE_FAILED',
+      /^Syntax Error: Unexpected character: U\+FFFD\.$/,
+    ],
+    [
+      'an unsupported charset',
+      () => ({
+        method: 'POST',
+        headers: { 'content-type': 'application/json; charset=latin1' },
+        body: '{"query":"{ __typename }"}',
+      }),
+      415,
+      'BAD_REQUEST',
+      /^The request body must be JSON in UTF-8/,
+    ],
+    [
+      'a subscription over HTTP',
+      () => postQuery('subscription { signatureCountChanged(petitionId: "x") { signatureCount } }'),
+      400,
+      'BAD_REQUEST',
+      /^Subscriptions are served over WebSocket/,
+    ],
+  ])('should answer %s with a clear error and keep serving', async (_case, request, status, code, message) => {
+    const init = request();
+    const url =
+      init.method === 'GET'
+        ? `${agora.gatewayUrl}?query=${encodeURIComponent('mutation { logout }')}`
+        : agora.gatewayUrl;
+    expectClearError(await send(url, init), status, code, message);
+    await expectStillServing();
+  });
+
+  it('should refuse a simple GET without a preflight header as a possible CSRF', async () => {
+    const answer = await send(`${agora.gatewayUrl}?query=${encodeURIComponent('{ __typename }')}`, { method: 'GET' });
+    expectClearError(answer, 400, 'BAD_REQUEST', /Cross-Site Request Forgery/);
+  });
+
+  it('should apply the same limits to operations sent over graphql-ws', async () => {
+    const subscriber = createTestSubscriber(agora.gatewayUrl);
+    try {
+      const aliased = subscriber.subscribe(`{ ${repeat(16, (i) => `a${i}: __typename`)} }`);
+      expect(await aliased.ended).toEqual([
+        expect.objectContaining({ message: 'Aliases limit of 15 exceeded, found 16.' }),
+      ]);
+      const suggested = subscriber.subscribe(
+        'subscription { signatureCountChange(petitionId: "p") { signatureCount } }',
+      );
+      expect(await suggested.ended).toEqual([
+        expect.objectContaining({ message: 'Cannot query field "signatureCountChange" on type "Subscription".' }),
+      ]);
+      const flooded = subscriber.subscribe(`{ ${repeat(3_000, () => '__typename')} }`);
+      expect(await flooded.ended).toEqual([
+        expect.objectContaining({ message: 'Syntax Error: Document contains more that 2000 tokens. Parsing aborted.' }),
+      ]);
+    } finally {
+      await subscriber.dispose();
+    }
+    await expectStillServing();
+  });
+
+  it('should send no inline traces from a subgraph, even when the caller asks for them', async () => {
+    const answer = await send(agora.subgraphUrls.petitions, {
+      method: 'POST',
+      headers: {
+        ...JSON_HEADERS,
+        [INTERNAL_HEADERS.gatewaySecret]: TEST_GATEWAY_SECRET,
+        'apollo-federation-include-trace': 'ftv1',
+      },
+      body: JSON.stringify({ query: '{ openPetitions(first: 1) { totalCount } }' }),
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.body).toEqual({ data: { openPetitions: { totalCount: 1 } } });
+  });
+
+  it('should pass every MUST audit of graphql-http except the two that need introspection', async () => {
+    const failed = await failedMustAudits(agora.gatewayUrl);
+    // BF61 (utf-8 request) and 28B9 (map of variables) query `__type`, which production
+    // refuses; the development configuration below passes them.
+    expect(failed.map((audit) => audit.id).sort()).toEqual(['28B9', 'BF61']);
+    for (const audit of failed) {
+      expect(await audit.response.clone().text()).toMatch(/introspection is not allowed/);
+    }
+  });
+});
+
+describe('graphql-http audits against the development configuration (introspection on)', () => {
+  let agora: TestAgora;
+
+  beforeAll(async () => {
+    agora = await startTestAgora({ production: false });
+  });
+
+  afterAll(async () => {
+    await agora.stop();
+  });
+
+  it('should pass every MUST audit', async () => {
+    expect((await failedMustAudits(agora.gatewayUrl)).map((audit) => `${audit.id} ${audit.name}`)).toEqual([]);
+  });
+});
+
+async function failedMustAudits(url: string): Promise<AuditFail[]> {
+  const results = await auditServer({ url });
+  return results.filter((result): result is AuditFail => result.status === 'error' && result.name.startsWith('MUST'));
+}
