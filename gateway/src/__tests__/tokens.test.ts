@@ -76,6 +76,28 @@ describe('createTokenVerifier', () => {
     await expect(verifier.verify(`Bearer ${forged}`)).rejects.toThrow('The token is not valid.');
   });
 
+  it('should refuse an RS256 token that claims our key id (asymmetric algorithm swap)', async () => {
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const forged = await new SignJWT({ sid: 's' })
+      .setProtectedHeader({ alg: 'RS256', kid: keys.keyId })
+      .setSubject('user-1')
+      .setIssuer('agora-users')
+      .setAudience('agora')
+      .setExpirationTime(now + 600)
+      .sign(privateKey);
+    await expect(verifier.verify(`Bearer ${forged}`)).rejects.toThrow('The token is not valid.');
+  });
+
+  it('should refuse a token that never expires', async () => {
+    const forever = await new SignJWT({ sid: 's' })
+      .setProtectedHeader({ alg: 'EdDSA', kid: keys.keyId })
+      .setSubject('user-1')
+      .setIssuer('agora-users')
+      .setAudience('agora')
+      .sign(createPrivateKey(keys.privateKeyPem));
+    await expect(verifier.verify(`Bearer ${forever}`)).rejects.toThrow('The token is not valid here (exp claim).');
+  });
+
   it('should refuse a token signed by another key that claims our key id', async () => {
     const { privateKey } = generateKeyPairSync('ed25519');
     const forged = await new SignJWT({ sid: 's' })
