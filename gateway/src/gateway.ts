@@ -16,6 +16,7 @@ import { createCountHub } from './subscriptions/countHub.js';
 import type { RunQuery } from './subscriptions/countSubscription.js';
 import { attachWebSockets } from './subscriptions/websocketServer.js';
 import { SubgraphDataSource } from './subgraphDataSource.js';
+import { withoutSuggestions } from './suggestions.js';
 import { createTokenVerifier, type TokenSettings } from './tokens.js';
 
 export {
@@ -109,6 +110,7 @@ export function serveGateway(deps: GatewayDeps, listenOptions: ListenOptions): P
         gateway,
         introspection: !deps.production,
         // No "Did you mean …?" in production: suggestions reveal the schema piece by piece.
+        // Apollo drops them from validation errors; formatError from the rest (variables).
         hideSchemaDetailsFromClientErrors: deps.production,
         includeStacktraceInErrorResponses: false,
         csrfPrevention: true,
@@ -117,7 +119,10 @@ export function serveGateway(deps: GatewayDeps, listenOptions: ListenOptions): P
         validationRules: shapeRules,
         // runService owns shutdown: drain, then close pools, in that order.
         stopOnTerminationSignals: false,
-        formatError: (formatted) => maskError(formatted, { production: deps.production }),
+        formatError: (formatted) =>
+          maskError(deps.production ? { ...formatted, message: withoutSuggestions(formatted.message) } : formatted, {
+            production: deps.production,
+          }),
         plugins: [
           ...plugins,
           deps.production

@@ -136,13 +136,20 @@ export function queryCostPlugin(maxCost: number): ApolloServerPlugin {
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document, schema }) {
-          const cost = queryComplexity.getComplexity({
-            schema,
-            query: document,
-            ...(request.operationName === undefined ? {} : { operationName: request.operationName }),
-            variables: request.variables ?? {},
-            estimators: [listLengthEstimator, queryComplexity.simpleEstimator({ defaultComplexity: 1 })],
-          });
+          let cost: number;
+          try {
+            cost = queryComplexity.getComplexity({
+              schema,
+              query: document,
+              ...(request.operationName === undefined ? {} : { operationName: request.operationName }),
+              variables: request.variables ?? {},
+              estimators: [listLengthEstimator, queryComplexity.simpleEstimator({ defaultComplexity: 1 })],
+            });
+          } catch {
+            // Variables that do not fit the operation: execution refuses them before any
+            // fetch, with Apollo's own BAD_USER_INPUT error, so there is nothing to estimate.
+            return;
+          }
           if (cost > maxCost) {
             throw new GraphQLError(
               `The operation is too expensive: its estimated cost is ${cost}, the limit is ${maxCost}. Ask for fewer items (first) or fewer nested lists.`,

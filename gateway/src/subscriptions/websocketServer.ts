@@ -12,6 +12,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Identity } from '@agora/service';
 import type { GatewayContext } from '../context.js';
+import { withoutSuggestions } from '../suggestions.js';
 import type { CountHub } from './countHub.js';
 import { createCountSubscriptions, type RunQuery } from './countSubscription.js';
 
@@ -54,7 +55,7 @@ export function attachWebSockets(httpServer: http.Server, options: WebSocketOpti
           return [error instanceof GraphQLError ? error : new GraphQLError('The operation could not be parsed.')];
         }
         const errors = validate(options.apiSchema, document, [...specifiedRules, ...options.shapeRules]);
-        if (errors.length > 0) return options.production ? errors.map(withoutSuggestions) : errors;
+        if (errors.length > 0) return options.production ? errors.map(hideSuggestions) : errors;
         return {
           schema: options.apiSchema,
           document,
@@ -89,9 +90,9 @@ export function attachWebSockets(httpServer: http.Server, options: WebSocketOpti
   };
 }
 
-/** The error without "Did you mean …?", which would reveal the schema (production, as over HTTP). */
-function withoutSuggestions(error: GraphQLError): GraphQLError {
-  const message = error.message.replace(/ ?Did you mean .+\?$/, '');
+/** The error without "Did you mean …?" (production, as over HTTP). */
+function hideSuggestions(error: GraphQLError): GraphQLError {
+  const message = withoutSuggestions(error.message);
   return message === error.message
     ? error
     : new GraphQLError(message, { nodes: error.nodes ?? null, extensions: error.extensions });

@@ -153,6 +153,20 @@ describe('hostile clients, against the gateway as deployed (production)', () => 
       /^Unknown argument "firs" on field "Query\.openPetitions"\.$/,
     ],
     [
+      'a variable suggestion probe (a misspelt input field)',
+      () => ({
+        method: 'POST',
+        headers: JSON_HEADERS,
+        body: JSON.stringify({
+          query: 'mutation ($input: RegisterInput!) { register(input: $input) { __typename } }',
+          variables: { input: { emial: 'a@example.com', password: 'long enough', name: 'N' } },
+        }),
+      }),
+      400,
+      'BAD_USER_INPUT',
+      /^Variable "\$input" got invalid value .*; Field "email" of required type "String!" was not provided\.$/,
+    ],
+    [
       'a batch of operations',
       () => ({
         method: 'POST',
