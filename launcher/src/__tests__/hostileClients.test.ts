@@ -251,6 +251,24 @@ describe('hostile clients, against the gateway as deployed (production)', () => 
       /^The request body must be JSON in UTF-8/,
     ],
     [
+      'a corrupt gzip body',
+      () => ({
+        method: 'POST',
+        headers: { ...JSON_HEADERS, 'content-encoding': 'gzip' },
+        body: 'this is not gzip',
+      }),
+      400,
+      'BAD_REQUEST',
+      /^The request body could not be read\.$/,
+    ],
+    [
+      'a method other than GET and POST',
+      () => ({ method: 'PUT', headers: JSON_HEADERS, body: JSON.stringify({ query: '{ __typename }' }) }),
+      405,
+      'BAD_REQUEST',
+      /^Apollo Server supports only GET\/POST requests\.$/,
+    ],
+    [
       'a subscription over HTTP',
       () => postQuery('subscription { signatureCountChanged(petitionId: "x") { signatureCount } }'),
       400,
@@ -265,6 +283,15 @@ describe('hostile clients, against the gateway as deployed (production)', () => 
         : agora.gatewayUrl;
     expectClearError(await send(url, init), status, code, message);
     await expectStillServing();
+  });
+
+  it('should answer an unknown path with a JSON 404 and name no framework', async () => {
+    const response = await fetch(agora.gatewayUrl.replace(/\/graphql$/, '/wp-admin'));
+    expect(response.status).toBe(404);
+    expect(response.headers.get('x-powered-by')).toBeNull();
+    expect(await response.json()).toEqual({
+      errors: [{ message: 'Not found: GraphQL is served at /graphql.', extensions: { code: 'NOT_FOUND' } }],
+    });
   });
 
   it('should refuse a simple GET without a preflight header as a possible CSRF', async () => {

@@ -46,6 +46,8 @@ export async function serveGraphQL<Context extends object>(
   options: GraphQLServerOptions<Context>,
 ): Promise<RunningServer> {
   const app = express();
+  // Nothing tells a scanner which framework answers.
+  app.disable('x-powered-by');
   const httpServer = http.createServer(app);
   const apollo = options.createApollo([
     ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: options.stopGracePeriodMs ?? 10_000 }),
@@ -66,6 +68,13 @@ export async function serveGraphQL<Context extends object>(
     expressMiddleware(apollo, { context: ({ req }) => options.context(req) }),
   );
   app.use(answerUnreadableBody(options.logger, options.maxBodyBytes));
+  app.use((_req, res) => {
+    res
+      .status(404)
+      .json({
+        errors: [{ message: 'Not found: GraphQL is served at /graphql.', extensions: { code: ErrorCode.NotFound } }],
+      });
+  });
 
   let port: number;
   try {
@@ -112,8 +121,8 @@ function mountHealth(app: express.Express, logger: Logger, checkReadiness: () =>
  * error response like any other refusal, instead of express's HTML page with a stack trace.
  */
 function answerUnreadableBody(logger: Logger, maxBodyBytes: number): ErrorRequestHandler {
-  return (error: { type?: unknown }, _req, res, _next) => {
-    const [status, message] = describeBodyError(error.type, maxBodyBytes);
+  return (error: { type?: unknown; status?: unknown }, _req, res, _next) => {
+    const [status, message] = describeBodyError(error, maxBodyBytes);
     if (status === 500) logger.error('request failed before GraphQL', { error });
     if (res.headersSent) return;
     res.status(status).json({
@@ -124,8 +133,11 @@ function answerUnreadableBody(logger: Logger, maxBodyBytes: number): ErrorReques
   };
 }
 
-function describeBodyError(type: unknown, maxBodyBytes: number): [status: number, message: string] {
-  switch (type) {
+function describeBodyError(
+  error: { type?: unknown; status?: unknown },
+  maxBodyBytes: number,
+): [status: number, message: string] {
+  switch (error.type) {
     case 'entity.parse.failed':
       return [400, 'The request body is not valid JSON.'];
     case 'entity.too.large':
@@ -137,6 +149,10 @@ function describeBodyError(type: unknown, maxBodyBytes: number): [status: number
     case 'request.size.invalid':
       return [400, 'The request body ended before its declared length.'];
     default:
+      // A client fault body-parser names no type for, such as a corrupt gzip stream.
+      if (typeof error.status === 'number' && error.status >= 400 && error.status < 500) {
+        return [400, 'The request body could not be read.'];
+      }
       return [500, MASKED_MESSAGE];
   }
 }
