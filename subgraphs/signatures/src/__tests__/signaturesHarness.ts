@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { MemPubSub, MemRankedSet, MemRateLimiter, TOPICS, type PetitionLifecycleEvent } from '@agora/adapters';
+import {
+  MemPubSub,
+  MemRankedSet,
+  MemRateLimiter,
+  TOPICS,
+  type PetitionLifecycleEvent,
+  type RateLimiter,
+} from '@agora/adapters';
 import { runMigrations } from '@agora/db';
 import { ServiceUnavailableError } from '@agora/errors';
 import { silentLogger, type ServiceClient } from '@agora/service';
@@ -37,7 +44,7 @@ export function createFakePetitionsLog() {
 }
 
 /** The signatures subgraph on its own fresh database, with in-process pub/sub and a fake petitions log. */
-export async function startSignatures(options: { limits?: SigningLimits } = {}) {
+export async function startSignatures(options: { limits?: SigningLimits; rateLimiter?: RateLimiter } = {}) {
   const database = await createTestDatabase('signatures');
   await runMigrations(database.db, SIGNATURES_MIGRATIONS_DIR);
   const pubsub = new MemPubSub();
@@ -49,7 +56,7 @@ export async function startSignatures(options: { limits?: SigningLimits } = {}) 
       pubsub,
       petitions: petitionsLog.client,
       rankedSets,
-      rateLimiter: new MemRateLimiter(),
+      rateLimiter: options.rateLimiter ?? new MemRateLimiter(),
       logger: silentLogger,
       settings: {
         replicaSyncIntervalMs: 3_600_000,

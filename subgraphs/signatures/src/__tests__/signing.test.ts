@@ -208,3 +208,30 @@ describe('signatures read side', () => {
     expect(errorCodes(await signatures.subgraph.request(query, { r }, someone()))).toEqual(['FORBIDDEN']);
   });
 });
+
+describe('signatures signing while the rate limits cannot be read', () => {
+  let signatures: SignaturesHarness;
+
+  beforeAll(async () => {
+    signatures = await startSignatures({
+      limits: { perUser: 1, perAddress: 1 },
+      rateLimiter: { hit: () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:6379')) },
+    });
+  });
+
+  afterAll(async () => {
+    await signatures.stop();
+  });
+
+  it('should keep accepting signatures (limits fail open) so a burst is not lost to a cache outage', async () => {
+    const id = await signatures.launch();
+    await eventually(async () => (await signatures.replicaStatus(id)) === 'OPEN');
+    const answers = [];
+    for (let i = 0; i < 3; i++) {
+      answers.push(
+        dataOf(await signatures.subgraph.request<SignResult>(SIGN, { id }, someone(), '10.0.0.1')).signPetition,
+      );
+    }
+    expect(answers.map((answer) => answer.signatureCount)).toEqual([1, 2, 3]);
+  });
+});
