@@ -1,5 +1,6 @@
 // What GraphQL security scanners try, each answered with a clear error while the gateway
 // goes on serving; and the graphql-http server audits, in the configuration clients get.
+import { getIntrospectionQuery } from 'graphql';
 import { auditServer, type AuditFail } from 'graphql-http';
 import { INTERNAL_HEADERS } from '@agora/service';
 import { TEST_GATEWAY_SECRET, createTestSubscriber } from '@agora/testkit';
@@ -356,6 +357,24 @@ describe('graphql-http audits against the development configuration (introspecti
 
   afterAll(async () => {
     await agora.stop();
+  });
+
+  it('should answer the full introspection query Sandbox sends, within every limit', async () => {
+    const answer = await send(
+      agora.gatewayUrl,
+      postQuery(
+        getIntrospectionQuery({
+          descriptions: true,
+          specifiedByUrl: true,
+          directiveIsRepeatable: true,
+          inputValueDeprecation: true,
+        }),
+      ),
+    );
+    expect(answer.status).toBe(200);
+    expect(answer.body.errors).toBeUndefined();
+    const { __schema } = answer.body.data as { __schema: { types: { name: string }[] } };
+    expect(__schema.types.map((type) => type.name)).toEqual(expect.arrayContaining(['Petition', 'Order', 'User']));
   });
 
   it('should pass every MUST audit', async () => {
