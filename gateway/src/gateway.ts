@@ -10,7 +10,7 @@ import { maskError } from '@agora/errors';
 import { serveGraphQL, type Logger, type RunningServer } from '@agora/service';
 import { clientAddressOf, type GatewayContext } from './context.js';
 import { createIdentityResolver } from './identity.js';
-import { rateLimitStatusPlugin, subscriptionsOverHttpPlugin } from './plugins.js';
+import { operationResolutionPlugin, rateLimitStatusPlugin, subscriptionsOverHttpPlugin } from './plugins.js';
 import { queryCostPlugin, queryShapeRules, type QueryLimits } from './queryLimits.js';
 import { createCountHub } from './subscriptions/countHub.js';
 import type { RunQuery } from './subscriptions/countSubscription.js';
@@ -115,6 +115,10 @@ export function serveGateway(deps: GatewayDeps, listenOptions: ListenOptions): P
         includeStacktraceInErrorResponses: false,
         csrfPrevention: true,
         allowBatchedHttpRequests: false,
+        // No automatic persisted queries: no client of ours sends them, and an unused cache
+        // that anyone can fill is only surface. A request using them gets
+        // PERSISTED_QUERY_NOT_SUPPORTED.
+        persistedQueries: false,
         parseOptions: { maxTokens: deps.queryLimits.maxTokens },
         validationRules: shapeRules,
         // runService owns shutdown: drain, then close pools, in that order.
@@ -128,6 +132,7 @@ export function serveGateway(deps: GatewayDeps, listenOptions: ListenOptions): P
           deps.production
             ? ApolloServerPluginLandingPageDisabled()
             : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
+          operationResolutionPlugin(),
           subscriptionsOverHttpPlugin(),
           rateLimitStatusPlugin(),
           queryCostPlugin(deps.queryLimits.maxCost),

@@ -24,6 +24,30 @@ export function subscriptionsOverHttpPlugin(): ApolloServerPlugin {
 }
 
 /**
+ * A document whose operation cannot be picked (an `operationName` it does not hold, or
+ * several operations and no name) is the client's mistake: answer 400 with Apollo's own
+ * code. Left alone, the gateway's executor throws on it and the client sees a 500.
+ */
+export function operationResolutionPlugin(): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ operation, request }) {
+          if (operation !== undefined) return;
+          const message =
+            request.operationName === undefined || request.operationName === null
+              ? 'The document holds several operations; say which to run with operationName.'
+              : `The document holds no operation named "${request.operationName.slice(0, 100)}".`;
+          throw new GraphQLError(message, {
+            extensions: { code: 'OPERATION_RESOLUTION_FAILURE', http: { status: 400 } },
+          });
+        },
+      };
+    },
+  };
+}
+
+/**
  * A request refused by a rate limit (no data, a RATE_LIMITED error) answers HTTP 429 with
  * Retry-After, as clients and proxies expect; a subgraph cannot set the status itself.
  */

@@ -2,7 +2,6 @@
 // invoices, payments, drafts or signatures, by any route the graph offers, nor by the
 // `_entities` representations the gateway itself sends to a subgraph.
 import { randomUUID } from 'node:crypto';
-import { createDb, type Db } from '@agora/db';
 import type { SubgraphName } from '@agora/schema';
 import { INTERNAL_HEADERS, identityHeaders } from '@agora/service';
 import {
@@ -14,54 +13,14 @@ import {
   type GraphQLResult,
 } from '@agora/testkit';
 import { openPetition, registerUser, startTestAgora, type TestAgora } from '../testAgora.js';
-import { addProduct, checkout, openDatabases, type Databases } from './checkoutHelpers.js';
+import { addProduct, checkout } from './checkoutHelpers.js';
+import { openAllDatabases, rowsOwnedBy, type AllDatabases } from './ownedRows.js';
 
 type Person = Awaited<ReturnType<typeof registerUser>>;
 
-/** The rows of everything Alice owns, in every subgraph's database. */
-async function rowsOfAlice(dbs: Databases & { petitions: Db; signatures: Db }, alice: Person) {
-  const petitions = await dbs.petitions.query<{ id: string }>(
-    'SELECT * FROM petitions WHERE creator_id = $1 ORDER BY id',
-    [alice.id],
-  );
-  const petitionIds = petitions.map((petition) => petition.id);
-  const orders = await dbs.orders.query<{ id: string }>('SELECT * FROM orders WHERE user_id = $1 ORDER BY id', [
-    alice.id,
-  ]);
-  const orderIds = orders.map((order) => order.id);
-  return {
-    petitions,
-    petitionEvents: await dbs.petitions.query(
-      'SELECT * FROM petition_events WHERE petition_id = ANY($1::uuid[]) ORDER BY sequence',
-      [petitionIds],
-    ),
-    replicas: await dbs.signatures.query(
-      'SELECT * FROM petition_replicas WHERE petition_id = ANY($1::uuid[]) ORDER BY petition_id',
-      [petitionIds],
-    ),
-    signatureCounts: await dbs.signatures.query(
-      'SELECT * FROM signature_counts WHERE petition_id = ANY($1::uuid[]) ORDER BY petition_id',
-      [petitionIds],
-    ),
-    signatures: await dbs.signatures.query('SELECT * FROM signatures WHERE user_id = $1 ORDER BY petition_id', [
-      alice.id,
-    ]),
-    orders,
-    orderLines: await dbs.orders.query(
-      'SELECT * FROM order_lines WHERE order_id = ANY($1::uuid[]) ORDER BY order_id, product_id',
-      [orderIds],
-    ),
-    cart: await dbs.orders.query('SELECT * FROM cart_items WHERE user_id = $1 ORDER BY product_id', [alice.id]),
-    account: await dbs.financial.query('SELECT * FROM accounts WHERE id = $1', [alice.id]),
-    ledger: await dbs.financial.query('SELECT * FROM ledger_entries WHERE account_id = $1 ORDER BY id', [alice.id]),
-    payments: await dbs.financial.query('SELECT * FROM payments WHERE account_id = $1 ORDER BY id', [alice.id]),
-    invoices: await dbs.financial.query('SELECT * FROM invoices WHERE account_id = $1 ORDER BY id', [alice.id]),
-  };
-}
-
 describe('authorization', () => {
   let agora: TestAgora;
-  let dbs: Databases & { petitions: Db; signatures: Db };
+  let dbs: AllDatabases;
   let alice: Person;
   let bob: Person;
   let mallory: Person;
@@ -174,11 +133,7 @@ describe('authorization', () => {
 
   beforeAll(async () => {
     agora = await startTestAgora();
-    dbs = {
-      ...openDatabases(agora),
-      petitions: createDb({ connectionString: agora.databaseUrls.petitions }),
-      signatures: createDb({ connectionString: agora.databaseUrls.signatures }),
-    };
+    dbs = openAllDatabases(agora);
     [mug, pen] = await Promise.all([addProduct(dbs, 50, 1_250, 'Mug'), addProduct(dbs, 50, 3_400, 'Pen')]);
     [alice, bob, mallory] = await Promise.all([
       registerUser(agora, 'Alice'),
@@ -211,7 +166,7 @@ describe('authorization', () => {
   }, 20_000);
 
   afterAll(async () => {
-    await Promise.all([dbs.close(), dbs.petitions.close(), dbs.signatures.close()]);
+    await dbs.close();
     await agora.stop();
   });
 
@@ -370,13 +325,13 @@ describe('authorization', () => {
     });
 
     it("should not let Bob sign Alice's draft, and answer as for an unknown petition", async () => {
-      const before = await rowsOfAlice(dbs, alice);
+      const before = await rowsOwnedBy(dbs, alice.id);
       const query = `mutation ($id: ID!) { signPetition(petitionId: $id) { __typename ... on ErrorResult { code message } } }`;
       const result = await agora.request(query, { id: aliceDraft }, bob.token);
 
       expect(dataOf(result)['signPetition']).toMatchObject({ __typename: 'PetitionNotFound' });
       expect(result).toEqual(await answerForUnknownId(query, aliceDraft, bob.token));
-      expect(await rowsOfAlice(dbs, alice)).toEqual(before);
+      expect(await rowsOwnedBy(dbs, alice.id)).toEqual(before);
       expectNothingOfAlice(result, [aliceDraft]);
     });
 
@@ -390,7 +345,7 @@ describe('authorization', () => {
     ])("should answer Bob's %s on %s with %s and change no row", async (mutation, which, typename) => {
       const id = which === 'her draft' ? aliceDraft : aliceOpen;
       const input = mutation === 'updatePetition' ? ', input: { title: "Hijacked", body: "Hijacked" }' : '';
-      const before = await rowsOfAlice(dbs, alice);
+      const before = await rowsOwnedBy(dbs, alice.id);
 
       const query = `mutation ($id: ID!) { ${mutation}(id: $id${input}) { __typename ... on ErrorResult { code message } ... on Petition { title } } }`;
       const result = await agora.request(query, { id }, bob.token);
@@ -398,12 +353,12 @@ describe('authorization', () => {
       expect(result.errors).toBeUndefined();
       expect((dataOf(result)[mutation] as { __typename: string }).__typename).toBe(typename);
       if (typename === 'PetitionNotFound') expect(result).toEqual(await answerForUnknownId(query, id, bob.token));
-      expect(await rowsOfAlice(dbs, alice)).toEqual(before);
+      expect(await rowsOwnedBy(dbs, alice.id)).toEqual(before);
       expectNothingOfAlice(result, [id]);
     });
 
     it("should change Bob's draft and refuse Alice's when one mutation mixes their ids", async () => {
-      const before = await rowsOfAlice(dbs, alice);
+      const before = await rowsOwnedBy(dbs, alice.id);
       const result = await agora.request(
         `mutation ($bobDraft: ID!, $aliceDraft: ID!) {
           mine: updatePetition(id: $bobDraft, input: { title: "Bob edited", body: "b" }) { __typename ... on Petition { title } }
@@ -417,25 +372,25 @@ describe('authorization', () => {
         mine: { __typename: 'Petition', title: 'Bob edited' },
         hers: { __typename: 'PetitionNotFound' },
       });
-      expect(await rowsOfAlice(dbs, alice)).toEqual(before);
+      expect(await rowsOwnedBy(dbs, alice.id)).toEqual(before);
     });
 
     it.each([
       ['its id', () => aliceOrder],
       ['its id in upper case', () => aliceOrder.toUpperCase()],
     ])("should answer NotFound when Bob cancels Alice's order by %s, and refund nothing", async (_case, orderId) => {
-      const before = await rowsOfAlice(dbs, alice);
+      const before = await rowsOwnedBy(dbs, alice.id);
       const query = `mutation ($id: ID!) { cancelOrder(orderId: $id) { __typename ... on ErrorResult { code message } ... on Order { id status } } }`;
       const result = await agora.request(query, { id: orderId() }, bob.token);
 
       expect(dataOf(result)['cancelOrder']).toMatchObject({ __typename: 'NotFound', code: 'NOT_FOUND' });
       expect(result).toEqual(await answerForUnknownId(query, orderId(), bob.token));
-      expect(await rowsOfAlice(dbs, alice)).toEqual(before);
+      expect(await rowsOwnedBy(dbs, alice.id)).toEqual(before);
     });
 
     it("should remove a product from Bob's cart only when Alice's cart holds it too", async () => {
       await addItem(bob, pen, 1);
-      const before = await rowsOfAlice(dbs, alice);
+      const before = await rowsOwnedBy(dbs, alice.id);
 
       const result = await agora.request(
         `mutation ($p: ID!) { removeItem(productId: $p) { itemCount items { product { id } quantity } } }`,
@@ -445,15 +400,15 @@ describe('authorization', () => {
 
       expect(dataOf(result)).toEqual({ removeItem: { itemCount: 3, items: [{ product: { id: mug }, quantity: 3 }] } });
       expect(before.cart).toEqual([expect.objectContaining({ product_id: pen, quantity: 1 })]);
-      expect(await rowsOfAlice(dbs, alice)).toEqual(before);
+      expect(await rowsOwnedBy(dbs, alice.id)).toEqual(before);
     });
 
     it("should never answer Alice's order to someone checking out with her idempotency key", async () => {
-      const before = await rowsOfAlice(dbs, alice);
+      const before = await rowsOwnedBy(dbs, alice.id);
       const result = await checkout(agora, mallory.token, 'alice-key');
 
       expect(dataOf(result).checkout).toMatchObject({ __typename: 'CartEmpty' });
-      expect(await rowsOfAlice(dbs, alice)).toEqual(before);
+      expect(await rowsOwnedBy(dbs, alice.id)).toEqual(before);
       expectNothingOfAlice(result);
     });
   });
@@ -475,13 +430,13 @@ describe('authorization', () => {
       ['releaseStock', 'mutation ($id: ID!) { releaseStock(orderId: $id) { orderId } }'],
       ['restockOrder', 'mutation ($id: ID!) { restockOrder(orderId: $id) { orderId } }'],
     ])('should not offer %s to a client, and change no row', async (operation, query) => {
-      const before = await rowsOfAlice(dbs, alice);
+      const before = await rowsOwnedBy(dbs, alice.id);
       const id = operation === '_entities' || operation === 'sessionActive' ? alice.id : aliceOrder;
 
       const result = await agora.request(query, query.includes('$id') ? { id } : {}, bob.token);
 
       expect(errorCodes(result)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
-      expect(await rowsOfAlice(dbs, alice)).toEqual(before);
+      expect(await rowsOwnedBy(dbs, alice.id)).toEqual(before);
     });
   });
 
@@ -862,11 +817,11 @@ describe('authorization', () => {
         'mutation ($id: ID!) { signPetition(petitionId: $id) { __typename } }',
       ],
     ])('should refuse an anonymous %s with UNAUTHENTICATED and change no row', async (_mutation, variables, query) => {
-      const before = await rowsOfAlice(dbs, alice);
+      const before = await rowsOwnedBy(dbs, alice.id);
       const result = await agora.request(query, variables());
 
       expect(errorCodes(result)).toEqual(['UNAUTHENTICATED']);
-      expect(await rowsOfAlice(dbs, alice)).toEqual(before);
+      expect(await rowsOwnedBy(dbs, alice.id)).toEqual(before);
     });
   });
 });

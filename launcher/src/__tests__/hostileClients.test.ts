@@ -168,6 +168,24 @@ describe('hostile clients, against the gateway as deployed (production)', () => 
       /^Variable "\$input" got invalid value .*; Field "email" of required type "String!" was not provided\.$/,
     ],
     [
+      'an operationName the document does not hold',
+      () => ({
+        method: 'POST',
+        headers: JSON_HEADERS,
+        body: JSON.stringify({ query: 'query A { __typename }', operationName: 'Other' }),
+      }),
+      400,
+      'OPERATION_RESOLUTION_FAILURE',
+      /^The document holds no operation named "Other"\.$/,
+    ],
+    [
+      'several operations and no operationName',
+      () => postQuery('query A { __typename } query B { __typename }'),
+      400,
+      'OPERATION_RESOLUTION_FAILURE',
+      /^The document holds several operations; say which to run with operationName\.$/,
+    ],
+    [
       'a batch of operations',
       () => ({
         method: 'POST',
@@ -292,6 +310,17 @@ describe('hostile clients, against the gateway as deployed (production)', () => 
     expect(response.headers.get('x-powered-by')).toBeNull();
     expect(await response.json()).toEqual({
       errors: [{ message: 'Not found: GraphQL is served at /graphql.', extensions: { code: 'NOT_FOUND' } }],
+    });
+  });
+
+  it('should answer an automatic persisted query with PERSISTED_QUERY_NOT_SUPPORTED', async () => {
+    const answer = await send(agora.gatewayUrl, {
+      method: 'POST',
+      headers: JSON_HEADERS,
+      body: JSON.stringify({ extensions: { persistedQuery: { version: 1, sha256Hash: 'abc' } } }),
+    });
+    expect(answer.body).toEqual({
+      errors: [{ message: 'PersistedQueryNotSupported', extensions: { code: 'PERSISTED_QUERY_NOT_SUPPORTED' } }],
     });
   });
 

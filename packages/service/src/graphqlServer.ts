@@ -69,11 +69,9 @@ export async function serveGraphQL<Context extends object>(
   );
   app.use(answerUnreadableBody(options.logger, options.maxBodyBytes));
   app.use((_req, res) => {
-    res
-      .status(404)
-      .json({
-        errors: [{ message: 'Not found: GraphQL is served at /graphql.', extensions: { code: ErrorCode.NotFound } }],
-      });
+    res.status(404).json({
+      errors: [{ message: 'Not found: GraphQL is served at /graphql.', extensions: { code: ErrorCode.NotFound } }],
+    });
   });
 
   let port: number;

@@ -24,8 +24,30 @@ export const MAX_PAGE_SIZE = 100;
 /** What a list is sorted by, so a cursor's key can be checked before it reaches SQL. */
 export type CursorKey = 'timestamp' | 'integer' | 'text';
 
+const TIMESTAMP = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(\.\d{1,6})?Z$/;
+
+/**
+ * A UTC instant PostgreSQL accepts too: `Date.parse` takes year 0 and rolls 30 February
+ * over into March, where PostgreSQL refuses both, so every field must survive a round trip.
+ */
+function isRealInstant(key: string): boolean {
+  const fields = TIMESTAMP.exec(key)?.slice(1, 7).map(Number);
+  if (fields === undefined) return false;
+  const [year, month, day, hour, minute, second] = fields as [number, number, number, number, number, number];
+  if (year < 1000) return false;
+  const instant = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
+  return (
+    instant.getUTCFullYear() === year &&
+    instant.getUTCMonth() === month - 1 &&
+    instant.getUTCDate() === day &&
+    instant.getUTCHours() === hour &&
+    instant.getUTCMinutes() === minute &&
+    instant.getUTCSeconds() === second
+  );
+}
+
 const KEY_CHECKS: Record<CursorKey, (key: string) => boolean> = {
-  timestamp: (key) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/.test(key) && !Number.isNaN(Date.parse(key)),
+  timestamp: isRealInstant,
   integer: (key) => /^\d{1,15}$/.test(key),
   text: (key) => key.length <= 1_000 && !key.includes('\0'),
 };

@@ -23,6 +23,9 @@ describe('readPageRequest', () => {
     ['an integer list given a timestamp', 'integer', { key: '2026-01-01T00:00:00.000Z', id }],
     ['any list given an id that is not a uuid', 'text', { key: 'x', id: "1' OR '1'='1" }],
     ['a text list given a NUL character', 'text', { key: 'a\0b', id }],
+    ['a timestamp list given year 0, which PostgreSQL refuses', 'timestamp', { key: '0000-01-01T00:00:00Z', id }],
+    ['a timestamp list given 30 February', 'timestamp', { key: '2025-02-30T00:00:00.000Z', id }],
+    ['a timestamp list given hour 24', 'timestamp', { key: '2025-02-01T24:00:00.000Z', id }],
   ] as const)('should refuse a decodable cursor of the wrong shape: %s', (_case, kind, position) => {
     expect(() => readPageRequest({ after: encodeCursor(position) }, 20, kind)).toThrow(
       'after is not a valid cursor for this list',
