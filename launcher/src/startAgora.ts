@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { createAdapters, type Adapters } from '@agora/adapters';
 import { withDatabase } from '@agora/db';
 import { FINANCIAL_MIGRATIONS_DIR, createFinancialSubgraph } from '@agora/financial';
-import { serveGateway, type QueryLimits } from '@agora/gateway';
+import { serveGateway, type GatewayDeps, type QueryLimits } from '@agora/gateway';
 import { INVENTORY_MIGRATIONS_DIR, createInventorySubgraph } from '@agora/inventory';
 import { ORDERS_MIGRATIONS_DIR, createOrdersSubgraph, type CheckoutSettings } from '@agora/orders';
 import { PETITIONS_MIGRATIONS_DIR, createPetitionsSubgraph } from '@agora/petitions';
@@ -187,29 +187,10 @@ export async function startAgora(options: AgoraOptions): Promise<RunningAgora> {
         settings: options.signing,
       }),
     );
-    const gateway = await serveGateway(
-      {
-        supergraphSdl: await readFile(SUPERGRAPH_PATH, 'utf8'),
-        subgraphUrls,
-        gatewaySecret: options.gatewaySecret,
-        tokens: {
-          publicKeys: { [options.signingKeys.keyId]: options.signingKeys.publicKeyPem },
-          issuer: DEFAULT_TOKEN_ISSUER,
-          audience: DEFAULT_TOKEN_AUDIENCE,
-        },
-        revocations: adapters.kv,
-        pubsub: adapters.pubsub,
-        coalesceMs: options.coalesceMs,
-        queryLimits: options.queryLimits,
-        production: options.production,
-        subgraphTimeoutMs: options.gatewayTimeoutMs,
-        maxBodyBytes: 100_000,
-        corsOrigins: ['*'],
-        trustedProxyHops: options.trustedProxyHops,
-        logger: options.logger.child('gateway'),
-      },
-      { port: options.gatewayPort, host: options.host },
-    );
+    const gateway = await serveGateway(await allInOneGatewayDeps(options, adapters, subgraphUrls), {
+      port: options.gatewayPort,
+      host: options.host,
+    });
     started.push(gateway);
     return {
       gatewayUrl: gateway.url,
@@ -223,6 +204,34 @@ export async function startAgora(options: AgoraOptions): Promise<RunningAgora> {
     await stopAll(started, adapters);
     throw error;
   }
+}
+
+/** The gateway of the all-in-one setup, in front of `subgraphUrls` (a second one in a test too). */
+export async function allInOneGatewayDeps(
+  options: AgoraOptions,
+  adapters: Adapters,
+  subgraphUrls: Readonly<Record<SubgraphName, string>>,
+): Promise<GatewayDeps> {
+  return {
+    supergraphSdl: await readFile(SUPERGRAPH_PATH, 'utf8'),
+    subgraphUrls,
+    gatewaySecret: options.gatewaySecret,
+    tokens: {
+      publicKeys: { [options.signingKeys.keyId]: options.signingKeys.publicKeyPem },
+      issuer: DEFAULT_TOKEN_ISSUER,
+      audience: DEFAULT_TOKEN_AUDIENCE,
+    },
+    revocations: adapters.kv,
+    pubsub: adapters.pubsub,
+    coalesceMs: options.coalesceMs,
+    queryLimits: options.queryLimits,
+    production: options.production,
+    subgraphTimeoutMs: options.gatewayTimeoutMs,
+    maxBodyBytes: 100_000,
+    corsOrigins: ['*'],
+    trustedProxyHops: options.trustedProxyHops,
+    logger: options.logger.child('gateway'),
+  };
 }
 
 /** The gateway first (it was started last), then the subgraphs, then the adapters. */

@@ -2,7 +2,6 @@
 import { dropDatabase } from '@agora/db';
 import { randomUUID } from 'node:crypto';
 import { createTokenIssuer } from '@agora/users';
-import { readFile } from 'node:fs/promises';
 import { createAdapters } from '@agora/adapters';
 import { defaultQueryLimits, serveGateway } from '@agora/gateway';
 import { DEFAULT_TOKEN_AUDIENCE, DEFAULT_TOKEN_ISSUER, generateSigningKeys, silentLogger } from '@agora/service';
@@ -15,8 +14,8 @@ import {
   type GraphQLResult,
 } from '@agora/testkit';
 import type { CheckoutSettings } from '@agora/orders';
-import { SUPERGRAPH_PATH, type SubgraphName } from '@agora/schema';
-import { startAgora, type AgoraOptions } from './startAgora.js';
+import type { SubgraphName } from '@agora/schema';
+import { allInOneGatewayDeps, startAgora, type AgoraOptions } from './startAgora.js';
 
 /** Checkout as tests run it: recovery only when a test asks, limits no test reaches by accident. */
 export const TEST_CHECKOUT_SETTINGS: CheckoutSettings = {
@@ -79,29 +78,10 @@ export async function startTestAgora(overrides: Partial<AgoraOptions> = {}) {
      */
     async startSecondGateway(): Promise<{ url: string; stop(): Promise<void> }> {
       const adapters = createAdapters({ redisUrl: options.redisUrl, prefix: options.redisPrefix });
-      const gateway = await serveGateway(
-        {
-          supergraphSdl: await readFile(SUPERGRAPH_PATH, 'utf8'),
-          subgraphUrls: agora.subgraphUrls,
-          gatewaySecret: options.gatewaySecret,
-          tokens: {
-            publicKeys: { [signingKeys.keyId]: signingKeys.publicKeyPem },
-            issuer: DEFAULT_TOKEN_ISSUER,
-            audience: DEFAULT_TOKEN_AUDIENCE,
-          },
-          revocations: adapters.kv,
-          pubsub: adapters.pubsub,
-          coalesceMs: options.coalesceMs,
-          queryLimits: options.queryLimits,
-          production: options.production,
-          subgraphTimeoutMs: options.gatewayTimeoutMs,
-          maxBodyBytes: 100_000,
-          corsOrigins: ['*'],
-          trustedProxyHops: options.trustedProxyHops,
-          logger: silentLogger,
-        },
-        { port: 0, host: '127.0.0.1' },
-      );
+      const gateway = await serveGateway(await allInOneGatewayDeps(options, adapters, agora.subgraphUrls), {
+        port: 0,
+        host: '127.0.0.1',
+      });
       return {
         url: gateway.url,
         async stop() {

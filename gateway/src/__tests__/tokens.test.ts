@@ -65,49 +65,34 @@ describe('createTokenVerifier', () => {
     await expect(verifier.verify(`Bearer ${withSignature}`)).rejects.toThrow('The token is not valid.');
   });
 
-  it('should refuse a token signed with the public key as an HMAC secret (algorithm confusion)', async () => {
-    const forged = await new SignJWT({ sid: 's' })
-      .setProtectedHeader({ alg: 'HS256', kid: keys.keyId })
+  /** Our claims and key id, signed by a forger with `alg` and `key`. */
+  function forged(alg: string, key: Parameters<SignJWT['sign']>[0], expires = true) {
+    const jwt = new SignJWT({ sid: 's' })
+      .setProtectedHeader({ alg, kid: keys.keyId })
       .setSubject('user-1')
       .setIssuer('agora-users')
-      .setAudience('agora')
-      .setExpirationTime(now + 600)
-      .sign(new TextEncoder().encode(keys.publicKeyPem));
-    await expect(verifier.verify(`Bearer ${forged}`)).rejects.toThrow('The token is not valid.');
-  });
+      .setAudience('agora');
+    if (expires) jwt.setExpirationTime(now + 600);
+    return jwt.sign(key);
+  }
 
-  it('should refuse an RS256 token that claims our key id (asymmetric algorithm swap)', async () => {
-    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const forged = await new SignJWT({ sid: 's' })
-      .setProtectedHeader({ alg: 'RS256', kid: keys.keyId })
-      .setSubject('user-1')
-      .setIssuer('agora-users')
-      .setAudience('agora')
-      .setExpirationTime(now + 600)
-      .sign(privateKey);
-    await expect(verifier.verify(`Bearer ${forged}`)).rejects.toThrow('The token is not valid.');
+  it.each([
+    [
+      'signed with the public key as an HMAC secret (algorithm confusion)',
+      () => forged('HS256', new TextEncoder().encode(keys.publicKeyPem)),
+    ],
+    [
+      'signed RS256 by an RSA key (asymmetric algorithm swap)',
+      () => forged('RS256', generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey),
+    ],
+    ['signed by another Ed25519 key', () => forged('EdDSA', generateKeyPairSync('ed25519').privateKey)],
+  ])('should refuse a token claiming our key id but %s', async (_case, make) => {
+    await expect(verifier.verify(`Bearer ${await make()}`)).rejects.toThrow('The token is not valid.');
   });
 
   it('should refuse a token that never expires', async () => {
-    const forever = await new SignJWT({ sid: 's' })
-      .setProtectedHeader({ alg: 'EdDSA', kid: keys.keyId })
-      .setSubject('user-1')
-      .setIssuer('agora-users')
-      .setAudience('agora')
-      .sign(createPrivateKey(keys.privateKeyPem));
+    const forever = await forged('EdDSA', createPrivateKey(keys.privateKeyPem), false);
     await expect(verifier.verify(`Bearer ${forever}`)).rejects.toThrow('The token is not valid here (exp claim).');
-  });
-
-  it('should refuse a token signed by another key that claims our key id', async () => {
-    const { privateKey } = generateKeyPairSync('ed25519');
-    const forged = await new SignJWT({ sid: 's' })
-      .setProtectedHeader({ alg: 'EdDSA', kid: keys.keyId })
-      .setSubject('user-1')
-      .setIssuer('agora-users')
-      .setAudience('agora')
-      .setExpirationTime(now + 600)
-      .sign(privateKey);
-    await expect(verifier.verify(`Bearer ${forged}`)).rejects.toThrow('The token is not valid.');
   });
 
   it('should refuse a token whose payload was changed after signing', async () => {
