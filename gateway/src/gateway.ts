@@ -83,9 +83,9 @@ export function serveGateway(deps: GatewayDeps, listenOptions: ListenOptions): P
   const hub = createCountHub({ pubsub: deps.pubsub, logger: deps.logger, coalesceMs: deps.coalesceMs });
   let apollo: ApolloServer<GatewayContext> | undefined;
   /** An operation run through this gateway, as an HTTP request from `caller` would be. */
-  const runQuery: RunQuery = async (document, variables, caller) => {
+  const runQuery: RunQuery = async (document, variables, caller, operationName) => {
     const response = await (apollo as ApolloServer<GatewayContext>).executeOperation(
-      { query: document, variables },
+      { query: document, variables, ...(operationName === undefined ? {} : { operationName }) },
       { contextValue: caller },
     );
     if (response.body.kind !== 'single') throw new Error('incremental delivery is not supported here');
@@ -149,6 +149,7 @@ export function serveGateway(deps: GatewayDeps, listenOptions: ListenOptions): P
         maxTokens: deps.queryLimits.maxTokens,
         shapeRules,
         maxMessageBytes: deps.maxBodyBytes,
+        maxOperationsPerConnection: deps.queryLimits.maxOperationsPerConnection,
       }),
     guards: [cors({ origin: deps.corsOrigins.includes('*') ? '*' : [...deps.corsOrigins] })],
     context: async (req) => ({

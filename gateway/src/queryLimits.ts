@@ -4,9 +4,7 @@ import {
   GraphQLError,
   getNullableType,
   isListType,
-  type ASTVisitor,
   type GraphQLField,
-  type SelectionSetNode,
   type ValidationContext,
   type ValidationRule,
 } from 'graphql';
@@ -14,6 +12,8 @@ import {
 // graphql beside the one everything else loads, and its schema checks then fail.
 import queryComplexity, { type ComplexityEstimator } from 'graphql-query-complexity/cjs';
 import { readConfig, type EnvReader } from '@agora/config';
+import { MAX_PAGE_SIZE } from '@agora/service';
+import { fieldRepeatRule } from './fieldRepeatRule.js';
 
 /**
  * How big an operation may be. Every limit is checked before anything is fetched, and a
@@ -30,8 +30,10 @@ export interface QueryLimits {
   maxTokens: number;
   /** Estimated cost: one per field, multiplied by the length a list may have (`first`). */
   maxCost: number;
-  /** Times one response key may be requested in one selection set (field duplication). */
+  /** Times one field may be requested in one selection set (field duplication). */
   maxFieldRepeats: number;
+  /** Operations (subscriptions, mostly) one graphql-ws connection may run at once. */
+  maxOperationsPerConnection: number;
 }
 
 /** Defaults for a public deployment: every operation the clients and Sandbox send fits well inside. */
@@ -43,6 +45,7 @@ export function readQueryLimits(r: EnvReader): QueryLimits {
     maxTokens: r.int('QUERY_MAX_TOKENS', { default: 2_000, min: 100, max: 100_000 }),
     maxCost: r.int('QUERY_MAX_COST', { default: 5_000, min: 10, max: 10_000_000 }),
     maxFieldRepeats: r.int('QUERY_MAX_FIELD_REPEATS', { default: 3, min: 1, max: 1_000 }),
+    maxOperationsPerConnection: r.int('SUBSCRIPTIONS_PER_CONNECTION', { default: 50, min: 1, max: 10_000 }),
   };
 }
 
@@ -81,47 +84,32 @@ export function queryShapeRules(limits: QueryLimits): ValidationRule[] {
 }
 
 /**
- * Refuses a selection set that asks for the same response key more than `maxRepeats` times
- * (`{ me { name name name … } }`). Such fields merge into one answer, so the repeats only
- * cost the server work; no library rule covers this one.
+ * The longest a list without a `first` argument can be. `User.petitions` is capped at its
+ * newest 100 by the petitions subgraph (drafts cost nothing to write, so it must be); a
+ * cart's items and an order's lines are bounded by the catalogue, which clients do not grow.
  */
-export function fieldRepeatRule(maxRepeats: number): ValidationRule {
-  return (context: ValidationContext): ASTVisitor => ({
-    SelectionSet(node: SelectionSetNode) {
-      const seen = new Map<string, number>();
-      for (const selection of node.selections) {
-        if (selection.kind !== 'Field') continue;
-        const key = selection.alias?.value ?? selection.name.value;
-        const times = (seen.get(key) ?? 0) + 1;
-        seen.set(key, times);
-        if (times === maxRepeats + 1) {
-          context.reportError(
-            new GraphQLError(`Field "${key}" is requested more than ${maxRepeats} times in one selection set.`, {
-              nodes: [selection],
-            }),
-          );
-        }
-      }
-    },
-  });
-}
-
-/** Assumed length of a list field that takes no `first` argument (an order's lines, a cart's items). */
-const UNBOUNDED_LIST_LENGTH = 10;
+const LIST_LENGTHS: Readonly<Record<string, number>> = { 'User.petitions': 100 };
+const SHORT_LIST_LENGTH = 10;
 
 /**
  * A list multiplies the cost of its selection by the length it may have: `first` where the
- * field takes it (the default applies when the client leaves it out), otherwise a fixed
- * guess. A connection's `nodes` is counted once, by its connection's `first`. Introspection is free.
+ * field takes it (its default when the client leaves it out or sends null, as the subgraphs
+ * do), otherwise the list's known cap. A connection's `nodes` is counted once, by its
+ * connection's `first`. Introspection is free.
  */
 const listLengthEstimator: ComplexityEstimator = ({ field, args, childComplexity, type }) => {
   // Introspection (`__schema`, `__type`, `__typename`) costs nothing: production refuses the
   // first two outright, and in development they are Sandbox's own queries.
   if (field.name.startsWith('__')) return 0;
-  const first: unknown = args['first'];
-  if (typeof first === 'number') return 1 + Math.max(0, first) * childComplexity;
+  const firstArgument = field.args.find((argument) => argument.name === 'first');
+  if (firstArgument !== undefined) {
+    const first: unknown = args['first'] ?? firstArgument.defaultValue ?? MAX_PAGE_SIZE;
+    return 1 + Math.max(0, Number(first)) * childComplexity;
+  }
   if (isConnectionNodes(field, type.name)) return 1 + childComplexity;
-  if (isListType(getNullableType(field.type))) return 1 + UNBOUNDED_LIST_LENGTH * childComplexity;
+  if (isListType(getNullableType(field.type))) {
+    return 1 + (LIST_LENGTHS[`${type.name}.${field.name}`] ?? SHORT_LIST_LENGTH) * childComplexity;
+  }
   return undefined;
 };
 

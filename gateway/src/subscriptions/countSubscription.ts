@@ -25,6 +25,8 @@ export type RunQuery = (
   document: DocumentNode,
   variables: Record<string, unknown>,
   caller: GatewayContext,
+  /** Which operation of the document to run, when it holds several. */
+  operationName?: string,
 ) => Promise<ExecutionResult>;
 
 export interface CountSubscriptionOptions {

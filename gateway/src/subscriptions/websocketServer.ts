@@ -29,6 +29,8 @@ export interface WebSocketOptions {
   maxTokens: number;
   shapeRules: readonly ValidationRule[];
   maxMessageBytes: number;
+  /** Subscriptions (and queries) one socket may have running at once. */
+  maxOperationsPerConnection: number;
 }
 
 /**
@@ -47,7 +49,16 @@ export function attachWebSockets(httpServer: http.Server, options: WebSocketOpti
       isProd: options.production,
       // Parsed and validated here rather than by graphql-ws, so that a document over the token
       // limit is answered with an error message instead of a closed socket.
-      onSubscribe: (_ctx, _id, payload) => {
+      onSubscribe: (ctx, _id, payload) => {
+        // graphql-ws has already registered this operation, so the count includes it.
+        if (Object.keys(ctx.subscriptions).length > options.maxOperationsPerConnection) {
+          return [
+            new GraphQLError(
+              `One connection may run at most ${options.maxOperationsPerConnection} operations at once; open another connection or end some.`,
+              { extensions: { code: 'BAD_REQUEST' } },
+            ),
+          ];
+        }
         let document: DocumentNode;
         try {
           document = parse(payload.query, { maxTokens: options.maxTokens });
@@ -81,6 +92,7 @@ export function attachWebSockets(httpServer: http.Server, options: WebSocketOpti
           args.document,
           (args.variableValues ?? {}) as Record<string, unknown>,
           args.contextValue as GatewayContext,
+          args.operationName ?? undefined,
         ),
     },
     sockets,

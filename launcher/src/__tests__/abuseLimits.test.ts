@@ -1,3 +1,4 @@
+import { connectRedis } from '@agora/adapters';
 import { createDb } from '@agora/db';
 import { TEST_REDIS_URL, testRedisPrefix } from '@agora/testkit';
 import { TEST_CHECKOUT_SETTINGS, registerUser, startTestAgora, type TestAgora } from '../testAgora.js';
@@ -45,6 +46,7 @@ function expectRateLimited(answer: Answer, message: RegExp): void {
 }
 
 describe('abuse limits shared by two gateways through Redis', () => {
+  const redisPrefix = testRedisPrefix('abuse');
   let agora: TestAgora;
   let second: { url: string; stop(): Promise<void> };
   /** The two gateways, taken in turn, as a load balancer would. */
@@ -53,7 +55,7 @@ describe('abuse limits shared by two gateways through Redis', () => {
   beforeAll(async () => {
     agora = await startTestAgora({
       redisUrl: TEST_REDIS_URL,
-      redisPrefix: testRedisPrefix('abuse'),
+      redisPrefix,
       trustedProxyHops: 1,
       attemptLimits: { loginPerAccount: 4, loginPerAddress: 1_000, registerPerAddress: 3 },
       checkout: { ...TEST_CHECKOUT_SETTINGS, limits: { perUser: 2, perAddress: 1_000 } },
@@ -84,6 +86,15 @@ describe('abuse limits shared by two gateways through Redis', () => {
       '10.0.1.1',
     );
     expectRateLimited(right, /^Too many attempts for this email; try again in \d+ seconds\.$/);
+    // The count lives in Redis, where every users replica reads and writes it.
+    const redis = connectRedis(TEST_REDIS_URL, 'test');
+    try {
+      const keys = await redis.keys(`${redisPrefix}:users:login:account:*`);
+      expect(keys).toHaveLength(1);
+      expect(await redis.get(keys[0] as string)).toBe('5');
+    } finally {
+      redis.disconnect();
+    }
   });
 
   it('should refuse the fourth registration from one address across both gateways, and create no account', async () => {

@@ -39,12 +39,13 @@ const DEEP_QUERY = `{ openPetitions { nodes { creator { petitions { creator { pe
 describe('hostile clients, against the gateway as deployed (production)', () => {
   let agora: TestAgora;
   let petitionTitle: string;
+  let petitionId: string;
 
   beforeAll(async () => {
     agora = await startTestAgora({ production: true });
     const organiser = await registerUser(agora, 'Organiser');
     petitionTitle = 'Still serving';
-    await openPetition(agora, organiser.token, petitionTitle);
+    petitionId = await openPetition(agora, organiser.token, petitionTitle);
   });
 
   afterAll(async () => {
@@ -117,6 +118,55 @@ describe('hostile clients, against the gateway as deployed (production)', () => 
       400,
       'GRAPHQL_VALIDATION_FAILED',
       /^The operation is too expensive: its estimated cost is \d+, the limit is 5000\./,
+    ],
+    [
+      'an expensive query that sends first: null to get the default page',
+      () =>
+        postQuery(
+          '{ openPetitions(first: null) { nodes { creator { petitions { creator { petitions { id } } } } } } }',
+        ),
+      400,
+      'GRAPHQL_VALIDATION_FAILED',
+      /^The operation is too expensive: its estimated cost is \d+, the limit is 5000\./,
+    ],
+    [
+      'an expensive query that sends first as a null variable',
+      () => ({
+        method: 'POST',
+        headers: JSON_HEADERS,
+        body: JSON.stringify({
+          query:
+            'query ($n: Int) { openPetitions(first: $n) { nodes { creator { petitions { creator { petitions { id } } } } } } }',
+          variables: { n: null },
+        }),
+      }),
+      400,
+      'GRAPHQL_VALIDATION_FAILED',
+      /^The operation is too expensive: its estimated cost is \d+, the limit is 5000\./,
+    ],
+    [
+      "a user's petitions nested in themselves (a list anyone can grow with drafts)",
+      () => postQuery('{ me { petitions { creator { petitions { creator { petitions { id } } } } } } }'),
+      400,
+      'GRAPHQL_VALIDATION_FAILED',
+      /^The operation is too expensive: its estimated cost is \d+, the limit is 5000\./,
+    ],
+    [
+      'field duplication through inline fragments',
+      () => postQuery(`{ openPetitions { nodes { ${repeat(10, () => '... { title }')} } } }`),
+      400,
+      'GRAPHQL_VALIDATION_FAILED',
+      /^Field "title" is requested more than 3 times in one selection set\.$/,
+    ],
+    [
+      'field duplication through fragment spreads',
+      () =>
+        postQuery(
+          `{ openPetitions { nodes { ${repeat(10, (i) => `...F${i}`)} } } } ${repeat(10, (i) => `fragment F${i} on Petition { title }`)}`,
+        ),
+      400,
+      'GRAPHQL_VALIDATION_FAILED',
+      /^Field "title" is requested more than 3 times in one selection set\.$/,
     ],
     [
       'a token flood',
@@ -327,6 +377,61 @@ describe('hostile clients, against the gateway as deployed (production)', () => 
   it('should refuse a simple GET without a preflight header as a possible CSRF', async () => {
     const answer = await send(`${agora.gatewayUrl}?query=${encodeURIComponent('{ __typename }')}`, { method: 'GET' });
     expectClearError(answer, 400, 'BAD_REQUEST', /Cross-Site Request Forgery/);
+  });
+
+  it('should accept the same field under different type conditions, as clients of unions write', async () => {
+    const answer = await send(
+      agora.gatewayUrl,
+      postQuery(
+        `mutation { login(input: { email: "nobody@example.com", password: "not the one" }) { __typename ${repeat(
+          4,
+          (i) => `... on ${['AuthPayload', 'InvalidCredentials', 'EmailTaken', 'InvalidInput'][i]} { __typename }`,
+        )} ... on InvalidCredentials { message } ... on EmailTaken { message } ... on InvalidInput { message } } }`,
+      ),
+    );
+    expect(answer.body).toEqual({
+      data: { login: { __typename: 'InvalidCredentials', message: 'Email or password is incorrect.' } },
+    });
+  });
+
+  it('should run the named operation of a document sent over graphql-ws', async () => {
+    const subscriber = createTestSubscriber(agora.gatewayUrl);
+    try {
+      const { results } = subscriber.subscribe(
+        'query A { __typename } query B { openPetitions(first: 1) { totalCount } }',
+        {},
+        'B',
+      );
+      expect(await results.next()).toEqual({ data: { openPetitions: { totalCount: 1 } } });
+    } finally {
+      await subscriber.dispose();
+    }
+  });
+
+  it('should refuse more than 50 operations at once on one graphql-ws connection', async () => {
+    const subscriber = createTestSubscriber(agora.gatewayUrl);
+    try {
+      const open = Array.from({ length: 50 }, () =>
+        subscriber.subscribe('subscription ($id: ID!) { signatureCountChanged(petitionId: $id) { signatureCount } }', {
+          id: petitionId,
+        }),
+      );
+      const refused = subscriber.subscribe(
+        'subscription ($id: ID!) { signatureCountChanged(petitionId: $id) { signatureCount } }',
+        { id: petitionId },
+      );
+      expect(await refused.ended).toEqual([
+        expect.objectContaining({
+          message: 'One connection may run at most 50 operations at once; open another connection or end some.',
+        }),
+      ]);
+      // The 50 are running: each has its first count.
+      for (const subscription of open)
+        expect(await subscription.results.next()).toEqual({ data: { signatureCountChanged: { signatureCount: 0 } } });
+      for (const subscription of open) subscription.unsubscribe();
+    } finally {
+      await subscriber.dispose();
+    }
   });
 
   it('should apply the same limits to operations sent over graphql-ws', async () => {

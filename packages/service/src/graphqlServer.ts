@@ -119,10 +119,14 @@ function mountHealth(app: express.Express, logger: Logger, checkReadiness: () =>
  * error response like any other refusal, instead of express's HTML page with a stack trace.
  */
 function answerUnreadableBody(logger: Logger, maxBodyBytes: number): ErrorRequestHandler {
-  return (error: { type?: unknown; status?: unknown }, _req, res, _next) => {
+  return (error: { type?: unknown; status?: unknown }, _req, res, next) => {
     const [status, message] = describeBodyError(error, maxBodyBytes);
     if (status === 500) logger.error('request failed before GraphQL', { error });
-    if (res.headersSent) return;
+    // Too late for an answer of ours: express ends the response.
+    if (res.headersSent) {
+      next(error);
+      return;
+    }
     res.status(status).json({
       errors: [
         { message, extensions: { code: status === 500 ? ErrorCode.InternalServerError : ErrorCode.BadRequest } },

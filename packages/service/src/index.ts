@@ -42,6 +42,8 @@ export {
 export { assertViewerIs, requireViewer } from './authorization.js';
 export { createBatcher, type Batcher, type BatcherOptions } from './batcher.js';
 export {
+  addressCheck,
+  addressLimitKey,
   firstExceededLimit,
   type RateLimitCheck,
   type RateLimitExceeded,

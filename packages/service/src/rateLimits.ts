@@ -1,3 +1,4 @@
+import { isIPv6 } from 'node:net';
 import type { RateLimiter } from '@agora/adapters';
 import { ServiceUnavailableError } from '@agora/errors';
 import type { Logger } from './logger.js';
@@ -23,22 +24,20 @@ export interface RateLimitExceeded<By extends string> {
 export type WhenLimitsUnavailable = 'allow' | 'refuse';
 
 /**
- * Counts one hit against every check, in order, and returns the first one over its limit,
- * or null. Each check is counted even when an earlier one refused, so that spreading
- * attempts over accounts does not dodge a per-address limit.
+ * Counts one hit against each check in order and returns the first one over its limit, or
+ * null. Checks after a refusal are not counted: a request refused for its address must not
+ * use up the account's budget (or anyone could lock accounts out from one address), and one
+ * user over their own limit must not use up what everyone behind the same address shares.
  */
 export async function firstExceededLimit<By extends string>(
   limiter: RateLimiter,
   checks: readonly RateLimitCheck<By>[],
   options: { whenUnavailable: WhenLimitsUnavailable; logger: Logger },
 ): Promise<RateLimitExceeded<By> | null> {
-  let exceeded: RateLimitExceeded<By> | null = null;
   for (const check of checks) {
     try {
       const decision = await limiter.hit(check.key, check.limit, check.windowSeconds);
-      if (!decision.allowed && exceeded === null) {
-        exceeded = { by: check.by, retryAfterSeconds: decision.retryAfterSeconds };
-      }
+      if (!decision.allowed) return { by: check.by, retryAfterSeconds: decision.retryAfterSeconds };
     } catch (error) {
       if (options.whenUnavailable === 'refuse') {
         options.logger.error('cannot check a rate limit; refusing the request', { error });
@@ -47,5 +46,40 @@ export async function firstExceededLimit<By extends string>(
       options.logger.warn('cannot check a rate limit; letting the request through', { error });
     }
   }
-  return exceeded;
+  return null;
+}
+
+/**
+ * The per-address check for `clientAddress` under `keyPrefix`, or none when the address is
+ * not known (a call that did not come through the gateway).
+ */
+export function addressCheck(
+  keyPrefix: string,
+  clientAddress: string | null,
+  limit: number,
+  windowSeconds: number,
+): RateLimitCheck<'address'>[] {
+  if (clientAddress === null) return [];
+  return [{ by: 'address', key: `${keyPrefix}:${addressLimitKey(clientAddress)}`, limit, windowSeconds }];
+}
+
+/**
+ * What one client is counted as: an IPv4 address as it is, an IPv6 address by its /64
+ * network, since one subscriber is routinely given a whole /64 and could otherwise take a new
+ * address for every attempt.
+ */
+export function addressLimitKey(address: string): string {
+  const mappedIPv4 = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mappedIPv4?.[1] !== undefined) return mappedIPv4[1];
+  if (!isIPv6(address)) return address;
+  const [head = '', tail = ''] = address.toLowerCase().split('::');
+  const headGroups = head === '' ? [] : head.split(':');
+  const tailGroups = tail === '' ? [] : tail.split(':');
+  const groups = address.includes('::')
+    ? [...headGroups, ...Array<string>(8 - headGroups.length - tailGroups.length).fill('0'), ...tailGroups]
+    : headGroups;
+  return `${groups
+    .slice(0, 4)
+    .map((group) => group.replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
 }

@@ -12,7 +12,7 @@ export interface TestSubscription {
 }
 
 export interface TestSubscriber {
-  subscribe(query: string, variables?: Record<string, unknown>): TestSubscription;
+  subscribe(query: string, variables?: Record<string, unknown>, operationName?: string): TestSubscription;
   /** Resolves with the close code if the server closes the socket (a refused token: 4403). */
   closed: Promise<number>;
   dispose(): Promise<void>;
@@ -33,12 +33,12 @@ export function createTestSubscriber(httpUrl: string, connectionParams: Record<s
     on: { closed: (event) => onClosed((event as { code: number }).code) },
   });
   return {
-    subscribe(query, variables = {}) {
+    subscribe(query, variables = {}, operationName) {
       const results = new MessageQueue<ExecutionResult>();
       let unsubscribe: () => void = () => {};
       const ended = new Promise<unknown>((resolve) => {
         unsubscribe = client.subscribe(
-          { query, variables },
+          { query, variables, ...(operationName === undefined ? {} : { operationName }) },
           {
             next: (result) => results.push(result as ExecutionResult),
             error: resolve,

@@ -45,7 +45,13 @@ export function createPetitionsSubgraph(deps: PetitionsDeps): SubgraphDefinition
   return {
     name: 'petitions',
     schema: buildSchemaFromFile(PETITIONS_SCHEMA_PATH, resolvers),
-    createContext: (viewer) => ({ viewer, store, petitions, openList, loaders: createPetitionLoaders(store) }),
+    createContext: (viewer) => ({
+      viewer,
+      store,
+      petitions,
+      openList,
+      loaders: createPetitionLoaders(store, viewer?.userId ?? null),
+    }),
     checkReadiness: async () => {
       await deps.db.query('SELECT 1');
     },

@@ -1,5 +1,5 @@
 import { MemRateLimiter, type RateLimiter } from '@agora/adapters';
-import { firstExceededLimit, silentLogger, type RateLimitCheck } from '../index.js';
+import { addressLimitKey, firstExceededLimit, silentLogger, type RateLimitCheck } from '../index.js';
 
 describe('firstExceededLimit', () => {
   const checks = (limit: number): RateLimitCheck<'user' | 'address'>[] => [
@@ -16,7 +16,7 @@ describe('firstExceededLimit', () => {
     expect(exceeded?.retryAfterSeconds).toBeLessThanOrEqual(60);
   });
 
-  it('should count a hit against every check, even after one refused', async () => {
+  it('should not count the checks after one that refused', async () => {
     const hits: string[] = [];
     const limiter: RateLimiter = {
       hit: async (key, limit) => {
@@ -26,7 +26,20 @@ describe('firstExceededLimit', () => {
     };
     const exceeded = await firstExceededLimit(limiter, checks(1), { whenUnavailable: 'allow', logger: silentLogger });
     expect(exceeded).toEqual({ by: 'user', retryAfterSeconds: 30 });
-    expect(hits).toEqual(['user:1', 'address:1']);
+    expect(hits).toEqual(['user:1']);
+  });
+
+  describe('addressLimitKey', () => {
+    it.each([
+      ['an IPv4 address as it is', '203.0.113.7', '203.0.113.7'],
+      ['an IPv4-mapped IPv6 address as its IPv4 address', '::ffff:203.0.113.7', '203.0.113.7'],
+      ['an IPv6 address by its /64', '2001:db8:abcd:12:1:2:3:4', '2001:db8:abcd:12::/64'],
+      ['a compressed IPv6 address by its /64', '2001:db8::7', '2001:db8:0:0::/64'],
+      ['two addresses of one /64 as the same client', '2001:0db8:abcd:0012::ffff', '2001:db8:abcd:12::/64'],
+      ['the IPv6 loopback', '::1', '0:0:0:0::/64'],
+    ])('should count %s', (_case, address, key) => {
+      expect(addressLimitKey(address)).toBe(key);
+    });
   });
 
   describe('when the store is unreachable', () => {

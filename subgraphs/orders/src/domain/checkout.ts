@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ServiceUnavailableError, UnauthenticatedError, UnreachableCaseError, type InputProblem } from '@agora/errors';
 import type { RateLimiter } from '@agora/adapters';
-import { ServiceCallError, firstExceededLimit, type Identity, type Logger } from '@agora/service';
+import { ServiceCallError, addressCheck, firstExceededLimit, type Identity, type Logger } from '@agora/service';
 import type { FinancialClient } from '../clients/financialClient.js';
 import type { InventoryClient, ProductInfo } from '../clients/inventoryClient.js';
 import type { UsersClient } from '../clients/usersClient.js';
@@ -173,7 +173,6 @@ export function createCheckout(deps: CheckoutDeps) {
 
   /** The first checkout limit the caller is over; limits fail open when their store is away. */
   async function overLimit(userId: string, clientAddress: string | null): Promise<CheckoutOutcome | null> {
-    const window = LIMIT_WINDOW_SECONDS;
     const exceeded = await firstExceededLimit(
       deps.limiter,
       [
@@ -181,18 +180,9 @@ export function createCheckout(deps: CheckoutDeps) {
           by: 'user' as const,
           key: `orders:checkout:user:${userId}`,
           limit: deps.limits.perUser,
-          windowSeconds: window,
+          windowSeconds: LIMIT_WINDOW_SECONDS,
         },
-        ...(clientAddress === null
-          ? []
-          : [
-              {
-                by: 'address' as const,
-                key: `orders:checkout:address:${clientAddress}`,
-                limit: deps.limits.perAddress,
-                windowSeconds: window,
-              },
-            ]),
+        ...addressCheck('orders:checkout:address', clientAddress, deps.limits.perAddress, LIMIT_WINDOW_SECONDS),
       ],
       { whenUnavailable: 'allow', logger: deps.logger },
     );

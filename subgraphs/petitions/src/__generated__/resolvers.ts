@@ -84,7 +84,7 @@ export type User = {
   __typename?: 'User';
   /** The user's id. */
   id: Scalars['ID']['output'];
-  /** The user's petitions, newest first: drafts included for the user themself only. */
+  /** The user's newest 100 petitions, newest first: drafts included for the user themself only. */
   petitions: Array<Petition>;
 };
 

@@ -189,4 +189,21 @@ describe('petitions lifecycle', () => {
     });
     expect(draft.__typename).toBe('Petition');
   });
+
+  it("should list at most a user's newest 100 petitions, drafts not crowding out what others may see", async () => {
+    const creator = someone();
+    const open = await act.create(creator, 'The open one');
+    await act.launch(creator, open.id as string);
+    for (let i = 0; i < 101; i++) await act.create(creator, `Draft ${i}`);
+    const query = `query ($r: [_Any!]!) { _entities(representations: $r) { ... on User { petitions { title } } } }`;
+    const r = [{ __typename: 'User', id: creator.userId }];
+    const own = dataOf(
+      await petitions.subgraph.request<{ _entities: [{ petitions: { title: string }[] }] }>(query, { r }, creator),
+    );
+    expect(own._entities[0].petitions).toHaveLength(100);
+    expect(own._entities[0].petitions[0]?.title).toBe('Draft 100');
+    expect(dataOf(await petitions.subgraph.request(query, { r }, someone()))).toEqual({
+      _entities: [{ petitions: [{ title: 'The open one' }] }],
+    });
+  });
 });

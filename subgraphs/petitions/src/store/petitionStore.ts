@@ -34,10 +34,19 @@ export function createPetitionStore(db: Db) {
       return db.query<PetitionRecord>(`SELECT ${PETITION_COLUMNS} FROM petitions WHERE id = ANY($1::uuid[])`, [ids]);
     },
 
-    findPetitionsByCreators(creatorIds: readonly string[]) {
+    /**
+     * Each creator's newest `perCreator` petitions that `viewerId` may see (drafts only to
+     * their creator): a bounded list, however many drafts someone writes.
+     */
+    findPetitionsByCreators(creatorIds: readonly string[], viewerId: string | null, perCreator: number) {
       return db.query<PetitionRecord>(
-        `SELECT ${PETITION_COLUMNS} FROM petitions WHERE creator_id = ANY($1::uuid[]) ORDER BY created_at DESC, id DESC`,
-        [creatorIds],
+        `SELECT ${PETITION_COLUMNS}
+           FROM (SELECT *, row_number() OVER (PARTITION BY creator_id ORDER BY created_at DESC, id DESC) AS place
+                   FROM petitions
+                  WHERE creator_id = ANY($1::uuid[]) AND (status <> 'CREATED' OR creator_id = $2::uuid)) visible
+          WHERE place <= $3
+          ORDER BY created_at DESC, id DESC`,
+        [creatorIds, viewerId, perCreator],
       );
     },
 

@@ -1,7 +1,7 @@
 import type { RateLimiter } from '@agora/adapters';
 import { isUuid } from '@agora/db';
 import { UnreachableCaseError } from '@agora/errors';
-import { createBatcher, firstExceededLimit, type Logger } from '@agora/service';
+import { addressCheck, createBatcher, firstExceededLimit, type Logger } from '@agora/service';
 import type { SignAttempt, SignatureCountRecord, SignatureStore, SignRequest } from '../store/signatureStore.js';
 import type { PetitionReplica } from './petitionReplica.js';
 import type { SignatureCounts } from './signatureCounts.js';
@@ -62,21 +62,16 @@ export function createSigning(deps: SigningDeps) {
 
   /** The first limit the caller is over, if any. Limits fail open when their store is away. */
   async function overLimit(userId: string, clientAddress: string | null): Promise<SignOutcome | null> {
-    const windowSeconds = WINDOW_SECONDS;
     const exceeded = await firstExceededLimit(
       deps.rateLimiter,
       [
-        { by: 'user' as const, key: `signatures:rate:user:${userId}`, limit: deps.limits.perUser, windowSeconds },
-        ...(clientAddress === null
-          ? []
-          : [
-              {
-                by: 'address' as const,
-                key: `signatures:rate:address:${clientAddress}`,
-                limit: deps.limits.perAddress,
-                windowSeconds,
-              },
-            ]),
+        {
+          by: 'user' as const,
+          key: `signatures:rate:user:${userId}`,
+          limit: deps.limits.perUser,
+          windowSeconds: WINDOW_SECONDS,
+        },
+        ...addressCheck('signatures:rate:address', clientAddress, deps.limits.perAddress, WINDOW_SECONDS),
       ],
       { whenUnavailable: 'allow', logger: deps.logger },
     );

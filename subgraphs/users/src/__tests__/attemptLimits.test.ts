@@ -80,6 +80,21 @@ describe('users attempt limits', () => {
     expect(errorCodes(await login('sprayed-0@example.com', 'guess', 'elsewhere'))).toEqual([]);
   });
 
+  it('should not count logins refused for their address against the account they name (no lock-out from one address)', async () => {
+    await users.subgraph.request(
+      REGISTER,
+      { input: { email: 'target@example.com', password: 'the right password', name: 'Target' } },
+      null,
+      'target-home',
+    );
+    for (let i = 0; i < LIMITS.loginPerAddress; i++) await login(`filler-${i}@example.com`, 'guess', 'locker');
+    for (let i = 0; i <= LIMITS.loginPerAccount; i++) {
+      expect(errorCodes(await login('target@example.com', 'guess', 'locker'))).toEqual(['RATE_LIMITED']);
+    }
+    const own = await login('target@example.com', 'the right password', 'target-home');
+    expect(own.data?.login.__typename).toBe('AuthPayload');
+  });
+
   it('should refuse registrations from one address after its limit and create no user', async () => {
     expect((await register('first@example.com', 'signup-desk')).data?.register.__typename).toBe('AuthPayload');
     expect((await register('second@example.com', 'signup-desk')).data?.register.__typename).toBe('AuthPayload');

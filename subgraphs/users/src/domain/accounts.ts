@@ -1,6 +1,13 @@
 import { createHash } from 'node:crypto';
 import { checkTextLength, type InputProblem } from '@agora/errors';
-import { firstExceededLimit, revokedSessionKey, type Identity, type Logger, type RateLimitCheck } from '@agora/service';
+import {
+  addressCheck,
+  firstExceededLimit,
+  revokedSessionKey,
+  type Identity,
+  type Logger,
+  type RateLimitCheck,
+} from '@agora/service';
 import type { KeyValueStore, RateLimiter } from '@agora/adapters';
 import type { UserRecord, UserStore } from '../store/userStore.js';
 import { PASSWORD_LIMITS, type PasswordHasher } from './passwords.js';
@@ -91,12 +98,6 @@ export function createAccounts(deps: AccountDeps) {
     return exceeded === null ? null : { kind: 'rateLimited', ...exceeded };
   }
 
-  function addressCheck(key: string, clientAddress: string | null, limit: number, windowSeconds: number) {
-    return clientAddress === null
-      ? []
-      : [{ by: 'address' as const, key: `${key}:${clientAddress}`, limit, windowSeconds }];
-  }
-
   /** Marks a session revoked in the shared store until its tokens would expire anyway. */
   async function publishRevocation(sessionId: string, expiresAt: Date): Promise<void> {
     const secondsLeft = Math.ceil((expiresAt.getTime() - now().getTime()) / 1000);
@@ -133,14 +134,16 @@ export function createAccounts(deps: AccountDeps) {
       ) {
         return { kind: 'invalidCredentials' };
       }
+      // The address first: a request refused for its address does not count against the
+      // account, so one address cannot lock other people's accounts out.
       const limited = await overLimit([
+        ...addressCheck('users:login:address', clientAddress, deps.limits.loginPerAddress, LOGIN_WINDOW_SECONDS),
         {
           by: 'account',
           key: `users:login:account:${accountKey(input.email)}`,
           limit: deps.limits.loginPerAccount,
           windowSeconds: LOGIN_WINDOW_SECONDS,
         },
-        ...addressCheck('users:login:address', clientAddress, deps.limits.loginPerAddress, LOGIN_WINDOW_SECONDS),
       ]);
       if (limited !== null) return limited;
       const found = await deps.store.findCredentialsByEmail(normaliseEmail(input.email));
