@@ -1,12 +1,26 @@
 # One image for every Agora service; the argument picks which one runs:
+#   docker build -t agora .
 #   docker run agora --service users      (or gateway, inventory, orders, financial, petitions, signatures)
 # With no argument it runs everything in one process (all-in-one; needs DATABASE_URL, or
 # starts an embedded PostgreSQL under /app/.agora).
-FROM node:20-bookworm-slim
+#
+# Two stages: `build` installs every dependency and type-checks the sources (tsx runs them
+# unchecked); `runtime` takes the checked sources, installs production dependencies only
+# and runs as the unprivileged `node` user (uid 1000).
+
+FROM node:20-bookworm-slim AS build
+WORKDIR /src
+COPY . .
+RUN npm ci && npm run check:types
+# The runtime stage installs its own dependencies: it takes the sources alone.
+RUN find . -name node_modules -prune -exec rm -rf {} +
+
+FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production APOLLO_TELEMETRY_DISABLED=1
 WORKDIR /app
-COPY . .
-RUN npm ci --omit=dev && npm cache clean --force
+COPY --from=build /src ./
+# .agora is the all-in-one data folder, the one place the process writes under /app.
+RUN npm ci --omit=dev && npm cache clean --force && mkdir .agora && chown node:node .agora
 USER node
 ENTRYPOINT ["node", "--import", "tsx", "launcher/src/main.ts"]
 CMD ["--service", "gateway"]

@@ -14,7 +14,11 @@ interface ComposeService {
   environment?: Record<string, string>;
   healthcheck?: { test: string[] };
   depends_on?: Record<string, { condition: string }>;
+  ports?: string[];
+  volumes?: string[];
 }
+
+const GATEWAYS = ['gateway-1', 'gateway-2'];
 
 /** `docker compose`, or the standalone `docker-compose` where the plugin is not installed. */
 async function compose(args: string[]) {
@@ -42,20 +46,53 @@ describe('docker-compose.yml', () => {
     expect(existsSync(`${REPO_ROOT}.env`)).toBe(false);
     const { stdout } = await compose(['config', '--services']);
     expect(stdout.trim().split('\n').sort()).toEqual(
-      ['gateway', 'postgres', 'redis', ...SUBGRAPHS.map(({ name }) => name)].sort(),
+      [...GATEWAYS, 'nginx', 'postgres', 'redis', ...SUBGRAPHS.map(({ name }) => name)].sort(),
     );
   });
 
-  it('should run each subgraph and the gateway by argument, each with a health check', () => {
-    for (const name of ['gateway', ...SUBGRAPHS.map((subgraph) => subgraph.name)]) {
-      expect({ name, command: services[name]?.command, health: services[name]?.healthcheck?.test[0] }).toEqual({
-        name,
-        command: ['--service', name],
-        health: 'CMD',
-      });
+  it('should give every service a health check', () => {
+    for (const [name, service] of Object.entries(services)) {
+      expect({ name, health: service.healthcheck?.test[0] }).toEqual({ name, health: expect.stringMatching(/^CMD/) });
     }
-    expect(services['postgres']?.healthcheck).toBeDefined();
-    expect(services['redis']?.healthcheck).toBeDefined();
+  });
+
+  it('should run each subgraph and both gateway replicas by argument', () => {
+    for (const { name } of SUBGRAPHS) {
+      expect({ name, command: services[name]?.command }).toEqual({ name, command: ['--service', name] });
+    }
+    for (const name of GATEWAYS) {
+      expect({ name, command: services[name]?.command }).toEqual({ name, command: ['--service', 'gateway'] });
+    }
+  });
+
+  it('should run two identical gateways on one Redis, trusting the one proxy in front', () => {
+    const [first, second] = GATEWAYS.map((name) => services[name]);
+    expect(second).toEqual(first);
+    expect(first?.environment).toMatchObject({
+      REDIS_URL: 'redis://redis:6379',
+      TRUSTED_PROXY_HOPS: '1',
+      PORT: '4000',
+    });
+    for (const { name } of SUBGRAPHS) {
+      expect(services[name]?.environment?.['REDIS_URL']).toBe(first?.environment?.['REDIS_URL']);
+    }
+    expect(first?.ports).toBeUndefined();
+  });
+
+  it('should publish :4000 through nginx, which balances HTTP and WebSockets over both gateways', async () => {
+    const nginx = services['nginx'];
+    expect(nginx?.ports).toEqual(['4000:4000']);
+    const [source, target] = nginx?.volumes?.[0]?.split(':') ?? [];
+    expect(target).toBe('/etc/nginx/conf.d/default.conf');
+    const conf = await readFile(`${REPO_ROOT}${source}`, 'utf8');
+    expect([...conf.matchAll(/^\s*server (\S+);/gm)].map((match) => match[1])).toEqual(
+      GATEWAYS.map((name) => `${name}:4000`),
+    );
+    const graphql = /location \/graphql \{([^}]*)\}/.exec(conf)?.[1] ?? '';
+    expect(graphql).toContain('proxy_set_header Upgrade $http_upgrade;');
+    expect(graphql).toContain('proxy_set_header Connection $connection_upgrade;');
+    expect(graphql).toContain('proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;');
+    expect(conf).toMatch(/listen 4000;/);
   });
 
   it('should give each subgraph its own database, its port and the peers it calls', () => {
@@ -73,9 +110,20 @@ describe('docker-compose.yml', () => {
     expect(services['signatures']?.environment?.['PETITIONS_URL']).toBe('http://petitions:4005/graphql');
   });
 
-  it('should start the gateway only once every subgraph is healthy', () => {
-    const dependsOn = services['gateway']?.depends_on ?? {};
-    for (const { name } of SUBGRAPHS)
-      expect({ name, condition: dependsOn[name]?.condition }).toEqual({ name, condition: 'service_healthy' });
+  it('should start each service only once what it needs is healthy', () => {
+    const needs: Record<string, string[]> = {
+      ...Object.fromEntries(SUBGRAPHS.map(({ name }) => [name, ['postgres', 'redis']])),
+      orders: ['postgres', 'redis', 'inventory', 'financial', 'users'],
+      signatures: ['postgres', 'redis', 'petitions'],
+      ...Object.fromEntries(GATEWAYS.map((name) => [name, ['redis', ...SUBGRAPHS.map((subgraph) => subgraph.name)]])),
+      nginx: GATEWAYS,
+    };
+    for (const [name, service] of Object.entries(services)) {
+      const conditions = Object.entries(service.depends_on ?? {}).map(([on, { condition }]) => [on, condition]);
+      expect({ name, conditions: conditions.sort() }).toEqual({
+        name,
+        conditions: (needs[name] ?? []).map((on) => [on, 'service_healthy']).sort(),
+      });
+    }
   });
 });
