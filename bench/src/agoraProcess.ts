@@ -59,6 +59,7 @@ export async function startAgoraUnderTest(targets: BenchTargets, log: (line: str
       REDIS_PREFIX: redisPrefix,
       PORT: '0',
       SUBGRAPH_BASE_PORT: '0',
+      METRICS_PORT: '0',
       SEED_DEMO_DATA: 'false',
       SIGN_LIMIT_PER_USER: '100000',
       SIGN_LIMIT_PER_ADDRESS: '10000000',

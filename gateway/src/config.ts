@@ -11,6 +11,8 @@ export interface GatewayConfig extends ClientSettings {
   subgraphTimeoutMs: number;
   maxBodyBytes: number;
   corsOrigins: string[];
+  /** Where Prometheus scrapes `/metrics`, apart from the public port. */
+  metricsPort: number;
 }
 
 /** What the gateway needs to know about its clients; read the same way by the all-in-one launcher. */
@@ -32,6 +34,8 @@ export function readClientSettings(r: EnvReader): ClientSettings {
 }
 
 export const GATEWAY_DEFAULT_PORT = 4000;
+/** The port OpenTelemetry's Prometheus exporter uses by convention. */
+export const GATEWAY_DEFAULT_METRICS_PORT = 9464;
 
 /** Reads and validates the gateway's settings (see its README). */
 export function loadGatewayConfig(env: Env, subgraphNames: readonly string[]): GatewayConfig {
@@ -57,6 +61,7 @@ export function loadGatewayConfig(env: Env, subgraphNames: readonly string[]): G
       subgraphUrls,
       subgraphTimeoutMs: r.int('SUBGRAPH_TIMEOUT_MS', { default: 5_000, min: 50, max: 120_000 }),
       maxBodyBytes: r.int('MAX_BODY_BYTES', { default: 100_000, min: 1_000, max: 10_000_000 }),
+      metricsPort: r.int('METRICS_PORT', { default: GATEWAY_DEFAULT_METRICS_PORT, min: 0, max: 65_535 }),
       corsOrigins: r
         .string('CORS_ORIGINS', '*')
         .split(',')

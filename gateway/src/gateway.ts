@@ -7,11 +7,12 @@ import type { KeyValueStore, PubSub } from '@agora/adapters';
 import { buildApiSchema } from '@agora/schema';
 import { GraphQLError, type ExecutionResult } from 'graphql';
 import { maskError } from '@agora/errors';
-import { serveGraphQL, type Logger, type RunningServer } from '@agora/service';
+import { serveGraphQL, serveMetrics, type Logger, type RunningServer } from '@agora/service';
 import { clientAddressOf, type GatewayContext } from './context.js';
 import { createIdentityResolver } from './identity.js';
 import { operationResolutionPlugin, rateLimitStatusPlugin, subscriptionsOverHttpPlugin } from './plugins.js';
 import { queryCostPlugin, queryShapeRules, type QueryLimits } from './queryLimits.js';
+import { createGatewayMetrics } from './gatewayMetrics.js';
 import { createCountHub } from './subscriptions/countHub.js';
 import type { RunQuery } from './subscriptions/countSubscription.js';
 import { attachWebSockets } from './subscriptions/websocketServer.js';
@@ -22,6 +23,7 @@ import { createTokenVerifier, type TokenSettings } from './tokens.js';
 export {
   loadGatewayConfig,
   readClientSettings,
+  GATEWAY_DEFAULT_METRICS_PORT,
   GATEWAY_DEFAULT_PORT,
   type ClientSettings,
   type GatewayConfig,
@@ -51,12 +53,16 @@ export interface GatewayDeps {
   corsOrigins: readonly string[];
   /** Proxies we run in front of the gateway, whose X-Forwarded-For entries are trusted (0: none). */
   trustedProxyHops: number;
+  /** Where Prometheus scrapes `/metrics` (0: any free port; null: not served). */
+  metricsPort: number | null;
   logger: Logger;
 }
 
 export interface ListenOptions {
   port: number;
   host: string;
+  /** On stop, how long to keep serving with readiness failing (see ServiceConfig). */
+  shutdownDelayMs?: number;
 }
 
 /**
@@ -64,9 +70,11 @@ export interface ListenOptions {
  * development), health endpoints for probes. It verifies the caller and speaks to the
  * subgraphs with the gateway secret.
  */
-export function serveGateway(deps: GatewayDeps, listenOptions: ListenOptions): Promise<RunningServer> {
+export async function serveGateway(deps: GatewayDeps, listenOptions: ListenOptions): Promise<RunningServer> {
   // No usage data leaves the deployment unless an operator asks for it explicitly.
   process.env['APOLLO_TELEMETRY_DISABLED'] ??= '1';
+  const hub = createCountHub({ pubsub: deps.pubsub, logger: deps.logger, coalesceMs: deps.coalesceMs });
+  const metrics = createGatewayMetrics(hub);
   const resolveIdentity = createIdentityResolver(createTokenVerifier(deps.tokens), deps.revocations, deps.logger);
   const gateway = new ApolloGateway({
     supergraphSdl: deps.supergraphSdl,
@@ -76,11 +84,12 @@ export function serveGateway(deps: GatewayDeps, listenOptions: ListenOptions): P
         url: deps.subgraphUrls[name] ?? url ?? '',
         gatewaySecret: deps.gatewaySecret,
         timeoutMs: deps.subgraphTimeoutMs,
+        recordFetch: (subgraph, outcome, seconds) =>
+          metrics.subgraphFetchSeconds.observe({ subgraph, outcome }, seconds),
       }),
   });
   const apiSchema = buildApiSchema(deps.supergraphSdl);
   const shapeRules = queryShapeRules(deps.queryLimits);
-  const hub = createCountHub({ pubsub: deps.pubsub, logger: deps.logger, coalesceMs: deps.coalesceMs });
   let apollo: ApolloServer<GatewayContext> | undefined;
   /** An operation run through this gateway, as an HTTP request from `caller` would be. */
   const runQuery: RunQuery = async (document, variables, caller, operationName) => {
@@ -103,8 +112,11 @@ export function serveGateway(deps: GatewayDeps, listenOptions: ListenOptions): P
           }),
     } as ExecutionResult;
   };
-  return serveGraphQL<GatewayContext>({
+  const server = await serveGraphQL<GatewayContext>({
     name: 'gateway',
+    metrics,
+    // The gateway's port is public: its metrics are served on a port of their own.
+    metricsOnMainPort: false,
     createApollo: (plugins) =>
       (apollo = new ApolloServer<GatewayContext>({
         gateway,
@@ -159,7 +171,25 @@ export function serveGateway(deps: GatewayDeps, listenOptions: ListenOptions): P
     checkReadiness: async () => {},
     port: listenOptions.port,
     host: listenOptions.host,
+    shutdownDelayMs: listenOptions.shutdownDelayMs,
     logger: deps.logger,
     maxBodyBytes: deps.maxBodyBytes,
   });
+  if (deps.metricsPort === null) return server;
+  let metricsServer: Awaited<ReturnType<typeof serveMetrics>>;
+  try {
+    metricsServer = await serveMetrics(metrics.registry, deps.metricsPort, listenOptions.host);
+  } catch (error) {
+    await server.stop();
+    throw new Error(`gateway cannot serve metrics on port ${deps.metricsPort}: ${(error as Error).message}`);
+  }
+  deps.logger.info('gateway metrics ready', { url: `http://${listenOptions.host}:${metricsServer.port}/metrics` });
+  return {
+    ...server,
+    metricsPort: metricsServer.port,
+    async stop() {
+      await server.stop();
+      await metricsServer.stop();
+    },
+  };
 }

@@ -31,6 +31,7 @@ await runService(
         maxBodyBytes: config.maxBodyBytes,
         corsOrigins: config.corsOrigins,
         trustedProxyHops: config.trustedProxyHops,
+        metricsPort: config.metricsPort,
         logger,
       },
       config.service,

@@ -1,7 +1,8 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
 import { ErrorCode, ServiceUnavailableError, isTimeoutError } from '@agora/errors';
-import { INTERNAL_HEADERS, identityHeaders } from '@agora/service';
+import { INTERNAL_HEADERS, identityHeaders, propagationHeaders } from '@agora/service';
+import type { SubgraphFetchOutcome } from './gatewayMetrics.js';
 import type { GatewayContext } from './context.js';
 
 export interface SubgraphDataSourceOptions {
@@ -9,6 +10,8 @@ export interface SubgraphDataSourceOptions {
   url: string;
   gatewaySecret: string;
   timeoutMs: number;
+  /** Times every call, by outcome. */
+  recordFetch(subgraph: string, outcome: SubgraphFetchOutcome, seconds: number): void;
 }
 
 type Fetcher = RemoteGraphQLDataSource['fetcher'];
@@ -40,6 +43,8 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     const headers = request.http?.headers;
     if (headers === undefined) return;
     headers.set(INTERNAL_HEADERS.gatewaySecret, this.options.gatewaySecret);
+    // The trace (Apollo's fetch span is the active one here) and the request id go along.
+    for (const [name, value] of Object.entries(propagationHeaders())) headers.set(name, value);
     for (const [name, value] of Object.entries(identityHeaders(context.identity ?? null))) headers.set(name, value);
     if (context.clientAddress !== undefined) headers.set(INTERNAL_HEADERS.clientAddress, context.clientAddress);
   }
@@ -48,9 +53,15 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
 /** Node's fetch with a per-call deadline; a miss becomes SERVICE_UNAVAILABLE naming the subgraph, not its URL. */
 function createTimedFetcher(options: SubgraphDataSourceOptions): Fetcher {
   return (async (url: string, init: RequestInit) => {
+    const startedAt = performance.now();
+    const record = (outcome: SubgraphFetchOutcome) =>
+      options.recordFetch(options.name, outcome, (performance.now() - startedAt) / 1000);
     try {
-      return await fetch(url, { ...init, signal: AbortSignal.timeout(options.timeoutMs) });
+      const response = await fetch(url, { ...init, signal: AbortSignal.timeout(options.timeoutMs) });
+      record(response.ok ? 'ok' : 'http_error');
+      return response;
     } catch (error) {
+      record(isTimeoutError(error) ? 'timeout' : 'unreachable');
       throw new ServiceUnavailableError(
         isTimeoutError(error)
           ? `The ${options.name} service did not answer within ${options.timeoutMs} ms.`

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { readConfig, type Env } from '@agora/config';
 import { SUBGRAPHS, type SubgraphName } from '@agora/schema';
-import { readClientSettings, type ClientSettings } from '@agora/gateway';
+import { GATEWAY_DEFAULT_METRICS_PORT, readClientSettings, type ClientSettings } from '@agora/gateway';
 import { readOpenListSettings, type OpenListSettings } from '@agora/petitions';
 import { readCheckoutSettings, type CheckoutSettings } from '@agora/orders';
 import { readSigningSettings, type SigningSettings } from '@agora/signatures';
@@ -22,6 +22,10 @@ export interface LauncherConfig extends ClientSettings, OpenListSettings {
   dataDirIsDefault: boolean;
   host: string;
   gatewayPort: number;
+  /** Where the gateway's Prometheus metrics are served. */
+  gatewayMetricsPort: number;
+  /** On SIGTERM, how long the gateway keeps serving with readiness failing before it closes. */
+  shutdownDelayMs: number;
   subgraphPorts: Record<SubgraphName, number>;
   gatewaySecret: string | undefined;
   production: boolean;
@@ -49,6 +53,8 @@ export function loadLauncherConfig(env: Env): LauncherConfig {
       dataDirIsDefault: r.optional('AGORA_DATA_DIR') === undefined,
       host: r.string('HOST', '127.0.0.1'),
       gatewayPort: r.int('PORT', { default: 4000, min: 0, max: 65_535 }),
+      shutdownDelayMs: r.int('SHUTDOWN_DELAY_MS', { default: production ? 5_000 : 0, min: 0, max: 120_000 }),
+      gatewayMetricsPort: r.int('METRICS_PORT', { default: GATEWAY_DEFAULT_METRICS_PORT, min: 0, max: 65_535 }),
       // Consecutive ports from the base (4001 users … 4006 signatures); 0 picks free ones.
       subgraphPorts: Object.fromEntries(
         SUBGRAPHS.map(({ name }, index) => [name, subgraphBasePort === 0 ? 0 : subgraphBasePort + index]),

@@ -46,6 +46,8 @@ async function startAllInOne(): Promise<Stoppable> {
       redisPrefix: config.redisPrefix,
       host: config.host,
       gatewayPort: config.gatewayPort,
+      gatewayMetricsPort: config.gatewayMetricsPort,
+      shutdownDelayMs: config.shutdownDelayMs,
       subgraphPorts: config.subgraphPorts,
       gatewaySecret: config.gatewaySecret ?? state.gatewaySecret,
       signingKeys: state.signingKeys,

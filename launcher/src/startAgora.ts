@@ -29,6 +29,13 @@ export interface AgoraOptions {
   redisPrefix: string;
   host: string;
   gatewayPort: number;
+  /** Where the gateway's `/metrics` is served (0: any free port; null: not served). */
+  gatewayMetricsPort: number | null;
+  /**
+   * On stop, how long the gateway keeps serving with readiness failing, so a load balancer
+   * stops sending before it closes (the subgraphs behind it stop after it, at once).
+   */
+  shutdownDelayMs: number;
   /** Port of each subgraph, 0 for any free one. */
   subgraphPorts: Readonly<Record<SubgraphName, number>>;
   gatewaySecret: string;
@@ -64,6 +71,8 @@ export interface AgoraOptions {
 
 export interface RunningAgora {
   gatewayUrl: string;
+  /** Where Prometheus scrapes the gateway (each subgraph serves `/metrics` on its own port). */
+  gatewayMetricsUrl: string | undefined;
   /** Each subgraph's server (tests stop one to see the others carry on). */
   subgraphServers: Record<SubgraphName, RunningServer>;
   subgraphUrls: Record<SubgraphName, string>;
@@ -166,8 +175,9 @@ export async function startAgora(options: AgoraOptions): Promise<RunningAgora> {
       financial: await clientOf('financial'),
       users: await clientOf('users'),
     };
-    await start('orders', ORDERS_MIGRATIONS_DIR, (db) =>
+    await start('orders', ORDERS_MIGRATIONS_DIR, (db, metrics) =>
       createOrdersSubgraph({
+        metrics,
         rateLimiter: adapters.rateLimiter,
         db,
         ...ordersPeers,
@@ -176,8 +186,9 @@ export async function startAgora(options: AgoraOptions): Promise<RunningAgora> {
       }),
     );
     const petitionsClient = await clientOf('petitions');
-    await start('signatures', SIGNATURES_MIGRATIONS_DIR, (db) =>
+    await start('signatures', SIGNATURES_MIGRATIONS_DIR, (db, metrics) =>
       createSignaturesSubgraph({
+        metrics,
         db,
         pubsub: adapters.pubsub,
         petitions: petitionsClient,
@@ -190,10 +201,13 @@ export async function startAgora(options: AgoraOptions): Promise<RunningAgora> {
     const gateway = await serveGateway(await allInOneGatewayDeps(options, adapters, subgraphUrls), {
       port: options.gatewayPort,
       host: options.host,
+      shutdownDelayMs: options.shutdownDelayMs,
     });
     started.push(gateway);
     return {
       gatewayUrl: gateway.url,
+      gatewayMetricsUrl:
+        gateway.metricsPort === undefined ? undefined : `http://${options.host}:${gateway.metricsPort}/metrics`,
       subgraphServers,
       subgraphUrls,
       databaseUrls,
@@ -230,6 +244,7 @@ export async function allInOneGatewayDeps(
     maxBodyBytes: 100_000,
     corsOrigins: ['*'],
     trustedProxyHops: options.trustedProxyHops,
+    metricsPort: options.gatewayMetricsPort,
     logger: options.logger.child('gateway'),
   };
 }

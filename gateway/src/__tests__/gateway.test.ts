@@ -106,6 +106,7 @@ describe('gateway', () => {
       maxBodyBytes: 10_000,
       corsOrigins: ['*'],
       trustedProxyHops: 0,
+      metricsPort: null,
       logger: silentLogger,
     };
   }

@@ -59,6 +59,13 @@ export function createCountHub(options: CountHubOptions) {
   }
 
   return {
+    /** Watchers this gateway serves now, and the petitions they watch (for metrics). */
+    size(): { watchers: number; petitions: number } {
+      let watchers = 0;
+      for (const topic of topics.values()) watchers += topic.listeners.size;
+      return { watchers, petitions: topics.size };
+    },
+
     /**
      * Calls `listener` with each new count of the petition until the returned function is
      * called (once or more: only the first call does anything).

@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -5,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createDb, dropDatabase, withDatabase } from '@agora/db';
 import { SUBGRAPHS } from '@agora/schema';
-import { TEST_DATABASE_SERVER, dataOf, postGraphQL, uniqueTag } from '@agora/testkit';
+import { TEST_DATABASE_SERVER, createTestSubscriber, dataOf, postGraphQL, uniqueTag } from '@agora/testkit';
 
 const LAUNCHER_DIR = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -48,6 +49,32 @@ function launch(args: string[], env: Record<string, string>) {
   };
 }
 
+/**
+ * POSTs a query on a connection of its own, as a load balancer spreading requests would:
+ * a server that stopped listening refuses it, where a kept-alive connection might still be
+ * served. Throws unless the answer is HTTP 200 with data and no errors.
+ */
+function postOnNewConnection(url: string, query: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(url, {
+      method: 'POST',
+      agent: false,
+      headers: { 'content-type': 'application/json' },
+    });
+    request.on('error', reject);
+    request.on('response', (response) => {
+      let body = '';
+      response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      response.on('end', () => {
+        const parsed = JSON.parse(body) as { data?: unknown; errors?: unknown };
+        if (response.statusCode === 200 && parsed.data !== undefined && parsed.errors === undefined) resolve();
+        else reject(new Error(`HTTP ${response.statusCode}: ${body.slice(0, 200)}`));
+      });
+    });
+    request.end(JSON.stringify({ query }));
+  });
+}
+
 function exitOf(child: ChildProcess): Promise<number | null> {
   if (child.exitCode !== null) return Promise.resolve(child.exitCode);
   return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
@@ -84,6 +111,7 @@ describe('npm start', () => {
       AGORA_DATA_DIR: dataDir,
       PORT: '0',
       SUBGRAPH_BASE_PORT: '0',
+      METRICS_PORT: '0',
     });
     const [, url] = await agora.waitFor(/GraphQL \+ Apollo Sandbox: (http:\/\/\S+\/graphql)/);
 
@@ -107,6 +135,7 @@ describe('npm start', () => {
       AGORA_DATA_DIR: dataDir,
       PORT: '0',
       SUBGRAPH_BASE_PORT: '0',
+      METRICS_PORT: '0',
     });
     await again.waitFor(/GraphQL \+ Apollo Sandbox: /);
     again.child.kill('SIGINT');
@@ -114,6 +143,74 @@ describe('npm start', () => {
     expect(again.output()).not.toContain('loading the demo data');
     expect(await countSessions()).toBe(sessionsBefore);
   });
+
+  it('should stop on SIGTERM under load with no failed request: readiness first, in-flight answered, watchers closed properly', async () => {
+    const agora = launch([], {
+      DATABASE_URL: TEST_DATABASE_SERVER,
+      DATABASE_PREFIX: prefix,
+      AGORA_DATA_DIR: dataDir,
+      PORT: '0',
+      SUBGRAPH_BASE_PORT: '0',
+      METRICS_PORT: '0',
+      SHUTDOWN_DELAY_MS: '1500',
+    });
+    const [, url] = (await agora.waitFor(/GraphQL \+ Apollo Sandbox: (http:\/\/\S+\/graphql)/)) as [string, string];
+    const petitionId = dataOf(
+      await postGraphQL<{ openPetitions: { nodes: { id: string }[] } }>(
+        url,
+        '{ openPetitions(first: 1) { nodes { id } } }',
+      ),
+    ).openPetitions.nodes[0]?.id;
+    const watcher = createTestSubscriber(url);
+    const watch = watcher.subscribe(
+      'subscription ($id: ID!) { signatureCountChanged(petitionId: $id) { signatureCount } }',
+      {
+        id: petitionId,
+      },
+    );
+    await watch.results.next();
+
+    // A load balancer's view: send while the instance is ready, stop once readiness fails.
+    let routable = true;
+    let signalled = false;
+    let answeredNotReady = false;
+    const tally = { ok: 0, failed: 0, okAfterSignal: 0 };
+    const readiness = (async () => {
+      while (routable) {
+        const response = await fetch(url.replace(/\/graphql$/, '/health/ready')).catch(() => undefined);
+        if (response?.status === 503) answeredNotReady = true;
+        if (response?.status !== 200) routable = false;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    })();
+    const worker = async () => {
+      while (routable) {
+        try {
+          await postOnNewConnection(
+            url,
+            '{ openPetitions(first: 20) { nodes { title creator { name } signatureCount } } }',
+          );
+          tally.ok++;
+          if (signalled) tally.okAfterSignal++;
+        } catch {
+          tally.failed++;
+        }
+      }
+    };
+    const workers = Promise.all(Array.from({ length: 8 }, worker));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    signalled = true;
+    agora.child.kill('SIGTERM');
+
+    expect(await exitOf(agora.child)).toBe(0);
+    await Promise.all([workers, readiness]);
+    expect(tally.failed).toBe(0);
+    expect(tally.okAfterSignal).toBeGreaterThan(0);
+    // graphql-ws's close for a server going away.
+    expect(await watcher.closed).toBe(1001);
+    // Readiness failed while the gateway still answered: the balancer was told before it closed.
+    expect(answeredNotReady).toBe(true);
+  }, 60_000);
 
   it('should refuse an unknown --service with a clear line and a non-zero exit', async () => {
     const run = launch(['--service', 'payments'], {});

@@ -1,4 +1,4 @@
-import type { EnvReader } from './envReader.js';
+import { readConfig, type Env, type EnvReader } from './envReader.js';
 
 /** Settings every Agora service (subgraph or gateway) shares. */
 export interface ServiceConfig {
@@ -13,6 +13,11 @@ export interface ServiceConfig {
   redisUrl: string | undefined;
   /** Prefix of every Redis key and channel, so deployments can share one Redis. */
   redisPrefix: string;
+  /**
+   * On SIGTERM, how long the service keeps serving with readiness failing before it closes,
+   * so a load balancer stops sending it requests first (production 5 s, otherwise 0).
+   */
+  shutdownDelayMs: number;
 }
 
 export const MIN_GATEWAY_SECRET_LENGTH = 16;
@@ -25,13 +30,18 @@ export function readServiceConfig(reader: EnvReader, defaultPort: number): Servi
   if (gatewaySecret !== '' && gatewaySecret.length < MIN_GATEWAY_SECRET_LENGTH) {
     reader.problem(`GATEWAY_SECRET must be at least ${MIN_GATEWAY_SECRET_LENGTH} characters long`);
   }
+  // Read in this order so that problems are listed in it.
+  const port = reader.int('PORT', { default: defaultPort, min: 0, max: 65535 });
+  const host = reader.string('HOST', '0.0.0.0');
+  const production = reader.oneOf('NODE_ENV', ['development', 'production', 'test'], 'development') === 'production';
   return {
-    port: reader.int('PORT', { default: defaultPort, min: 0, max: 65535 }),
-    host: reader.string('HOST', '0.0.0.0'),
-    production: reader.oneOf('NODE_ENV', ['development', 'production', 'test'], 'development') === 'production',
+    port,
+    host,
+    production,
     gatewaySecret,
     redisUrl: reader.url('REDIS_URL', ['redis:', 'rediss:'], reader.optional('REDIS_URL')),
     redisPrefix: reader.string('REDIS_PREFIX', 'agora'),
+    shutdownDelayMs: reader.int('SHUTDOWN_DELAY_MS', { default: production ? 5_000 : 0, min: 0, max: 120_000 }),
   };
 }
 
@@ -39,4 +49,14 @@ export function readServiceConfig(reader: EnvReader, defaultPort: number): Servi
 export function readDatabaseUrl(reader: EnvReader, example: string): string {
   const value = reader.required('DATABASE_URL', `the service's own PostgreSQL database, e.g. ${example}`);
   return reader.url('DATABASE_URL', ['postgres:', 'postgresql:'], value === '' ? undefined : value) ?? '';
+}
+
+/**
+ * Where traces go: an OTLP/HTTP collector (the standard OTEL_EXPORTER_OTLP_ENDPOINT), or
+ * nowhere when unset. Read before anything starts, so every service's process takes it alike.
+ */
+export function readTracingEndpoint(env: Env): string | undefined {
+  return readConfig('tracing', env, (r) =>
+    r.url('OTEL_EXPORTER_OTLP_ENDPOINT', ['http:', 'https:'], r.optional('OTEL_EXPORTER_OTLP_ENDPOINT')),
+  );
 }

@@ -13,13 +13,23 @@ export interface Sql {
 export interface Db extends Sql {
   /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(work: (tx: Sql) => Promise<T>): Promise<T>;
+  /** The pool's connections now: open in all, idle among them, and requests waiting for one. */
+  poolStats(): PoolStats;
   close(): Promise<void>;
+}
+
+export interface PoolStats {
+  total: number;
+  idle: number;
+  waiting: number;
 }
 
 export interface DbOptions {
   connectionString: string;
   /** Pool size; a subgraph's default suits one long-lived process. */
   maxConnections?: number;
+  /** How long an unused connection stays open (10 s when undefined); functions give theirs back sooner. */
+  idleTimeoutMs?: number;
   /** Shown in pg_stat_activity, so a busy connection names its service. */
   applicationName?: string;
   /** Called for every statement sent; tests count round trips with it. */
@@ -32,6 +42,7 @@ export function createDb(options: DbOptions): Db {
   const pool = new pg.Pool({
     connectionString: options.connectionString,
     max: options.maxConnections ?? 10,
+    idleTimeoutMillis: options.idleTimeoutMs ?? 10_000,
     application_name: options.applicationName ?? 'agora',
     connectionTimeoutMillis: 10_000,
   });
@@ -70,6 +81,7 @@ export function createDb(options: DbOptions): Db {
         client.release();
       }
     },
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     close: () => pool.end(),
   };
 }

@@ -6,11 +6,15 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express, { type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
 import { ErrorCode, MASKED_MESSAGE } from '@agora/errors';
 import type { Logger } from './logger.js';
+import { metricsEndpoint, operationMetricsPlugin, traceRequests } from './telemetry/http.js';
+import { createServiceMetrics, type ServiceMetrics } from './telemetry/metrics.js';
 
 export interface RunningServer {
   /** The GraphQL endpoint, e.g. http://127.0.0.1:4001/graphql. */
   url: string;
   port: number;
+  /** Where `/metrics` is served when not on `port` (the gateway's own metrics port). */
+  metricsPort?: number;
   stop(): Promise<void>;
 }
 
@@ -30,11 +34,20 @@ export interface GraphQLServerOptions<Context extends object> {
   maxBodyBytes: number;
   /** How long in-flight requests get to finish on stop (10 s when undefined). */
   stopGracePeriodMs?: number | undefined;
+  /**
+   * How long to keep serving after readiness starts failing on stop, so that load balancers
+   * take this instance out before it stops accepting requests (0 when none is in front).
+   */
+  shutdownDelayMs?: number | undefined;
   /** Background work begun before listening and ended after the last request. */
   start?(): Promise<void>;
   stop?(): Promise<void>;
   /** More on the same HTTP server (WebSockets); the returned function ends it, before HTTP stops. */
   attach?(httpServer: http.Server): () => Promise<void>;
+  /** This service's metrics (a fresh set when not given). */
+  metrics?: ServiceMetrics;
+  /** Serve `GET /metrics` on this port too: yes for subgraphs; the public gateway has its own port. */
+  metricsOnMainPort: boolean;
 }
 
 /**
@@ -46,23 +59,24 @@ export async function serveGraphQL<Context extends object>(
   options: GraphQLServerOptions<Context>,
 ): Promise<RunningServer> {
   const app = express();
+  const metrics = options.metrics ?? createServiceMetrics(options.name);
   // Nothing tells a scanner which framework answers.
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
   const apollo = options.createApollo([
     ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: options.stopGracePeriodMs ?? 10_000 }),
+    operationMetricsPlugin(metrics),
   ]);
   await apollo.start();
   await options.start?.();
   const detach = options.attach?.(httpServer);
 
   let stopping = false;
-  mountHealth(app, options.logger, async () => {
-    if (stopping) throw new Error('shutting down');
-    await options.checkReadiness();
-  });
+  mountHealth(app, options.logger, () => stopping, options.checkReadiness);
+  if (options.metricsOnMainPort) app.get('/metrics', metricsEndpoint(metrics.registry));
   app.use(
     '/graphql',
+    traceRequests(options.name),
     ...options.guards,
     express.json({ limit: options.maxBodyBytes }),
     expressMiddleware(apollo, { context: ({ req }) => options.context(req) }),
@@ -90,6 +104,10 @@ export async function serveGraphQL<Context extends object>(
     port,
     async stop() {
       stopping = true;
+      if ((options.shutdownDelayMs ?? 0) > 0) {
+        options.logger.warn(`${options.name} not ready; serving ${options.shutdownDelayMs} ms more before closing`);
+        await new Promise((resolve) => setTimeout(resolve, options.shutdownDelayMs));
+      }
       await detach?.();
       await apollo.stop();
       await options.stop?.();
@@ -98,11 +116,21 @@ export async function serveGraphQL<Context extends object>(
 }
 
 /** Liveness says the process answers; readiness says it can do its job right now. */
-function mountHealth(app: express.Express, logger: Logger, checkReadiness: () => Promise<void>): void {
+function mountHealth(
+  app: express.Express,
+  logger: Logger,
+  isStopping: () => boolean,
+  checkReadiness: () => Promise<void>,
+): void {
   app.get('/health/live', (_req, res) => {
     res.json({ status: 'ok' });
   });
   app.get('/health/ready', async (_req, res) => {
+    // Stopping: not ready, on purpose, and nothing worth a warning.
+    if (isStopping()) {
+      res.status(503).json({ status: 'stopping' });
+      return;
+    }
     try {
       await checkReadiness();
       res.json({ status: 'ready' });

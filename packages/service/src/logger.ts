@@ -1,3 +1,5 @@
+import { currentRequestId } from './telemetry/requestScope.js';
+
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 export interface Logger {
@@ -23,8 +25,12 @@ export function createLogger(options: LoggerOptions): Logger {
   const format = options.format ?? 'text';
   const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
 
-  function log(level: LogLevel, message: string, fields: Record<string, unknown> = {}) {
+  function log(level: LogLevel, message: string, given: Record<string, unknown> = {}) {
     if (ORDER[level] < threshold) return;
+    // Every line written while serving a request names it, so one request's lines can be
+    // found across services (the id travels with the request).
+    const requestId = currentRequestId();
+    const fields = requestId === undefined ? given : { requestId, ...given };
     if (format === 'json') {
       write(JSON.stringify({ time: new Date().toISOString(), level, service: options.service, message, ...fields }));
       return;

@@ -1,4 +1,6 @@
+import { readTracingEndpoint } from '@agora/config';
 import type { Logger } from './logger.js';
+import { startTracing, type Tracing } from './telemetry/tracing.js';
 
 const FORCE_EXIT_AFTER_MS = 1_000;
 
@@ -19,7 +21,12 @@ export interface RunOptions {
  */
 export async function runService(name: string, start: () => Promise<Stoppable>, options: RunOptions): Promise<void> {
   const { logger } = options;
-  const starting = start();
+  let tracing: Tracing | undefined;
+  const starting = (async () => {
+    // Before the service, so that its first request is already traced.
+    tracing = startTracing({ serviceName: name, otlpEndpoint: readTracingEndpoint(process.env) });
+    return start();
+  })();
   // Handled below; this only keeps an early failure from counting as unhandled meanwhile.
   starting.catch(() => undefined);
 
@@ -41,6 +48,8 @@ export async function runService(name: string, start: () => Promise<Stoppable>, 
     deadline.unref();
     starting
       .then((service) => service.stop())
+      // What spans are still buffered go out before the process does.
+      .then(() => tracing?.shutdown())
       .then(
         () => {
           logger.info('stopped');

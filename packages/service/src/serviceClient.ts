@@ -1,5 +1,6 @@
 import { ServiceUnavailableError, isTimeoutError } from '@agora/errors';
 import { INTERNAL_HEADERS, identityHeaders, type Identity } from './identity.js';
+import { propagationHeaders } from './telemetry/tracing.js';
 
 export interface ServiceClientOptions {
   /** The service called, for error messages: 'inventory'. */
@@ -59,6 +60,8 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
         'content-type': 'application/json',
         [INTERNAL_HEADERS.gatewaySecret]: options.gatewaySecret,
         ...identityHeaders(identity),
+        // The caller's trace and request id, so a checkout reads as one request end to end.
+        ...propagationHeaders(),
       },
       body,
       signal: AbortSignal.timeout(timeoutMs),

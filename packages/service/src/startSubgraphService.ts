@@ -2,6 +2,8 @@ import type { Db } from '@agora/db';
 import { openDatabase } from './openDatabase.js';
 import type { RunningServer } from './graphqlServer.js';
 import { serveSubgraph, type ServeOptions, type SubgraphDefinition } from './subgraphServer.js';
+import { createServiceMetrics, type ServiceMetrics } from './telemetry/metrics.js';
+import { Gauge } from 'prom-client';
 
 export interface SubgraphServiceOptions<Context extends object> {
   name: string;
@@ -11,8 +13,8 @@ export interface SubgraphServiceOptions<Context extends object> {
   serve: ServeOptions;
   maxConnections?: number;
   onQuery?: (sql: string) => void;
-  /** Builds the subgraph once its database is migrated. */
-  build(db: Db): SubgraphDefinition<Context>;
+  /** Builds the subgraph once its database is migrated; its own instruments go on `metrics`. */
+  build(db: Db, metrics: ServiceMetrics): SubgraphDefinition<Context>;
 }
 
 /**
@@ -32,9 +34,11 @@ export async function startSubgraphService<Context extends object>(
     ...(maxConnections === undefined ? {} : { maxConnections }),
     ...(onQuery === undefined ? {} : { onQuery }),
   });
+  const metrics = createServiceMetrics(name);
+  watchPool(db, metrics);
   let server: RunningServer;
   try {
-    server = await serveSubgraph(options.build(db), options.serve);
+    server = await serveSubgraph(options.build(db, metrics), { ...options.serve, metrics });
   } catch (error) {
     await db.close();
     throw error;
@@ -49,4 +53,20 @@ export async function startSubgraphService<Context extends object>(
       return stopped;
     },
   };
+}
+
+/** The pool's connections, read at each scrape: a pool always full with requests waiting is the bottleneck. */
+function watchPool(db: Db, metrics: ServiceMetrics): void {
+  new Gauge({
+    name: 'agora_db_pool_connections',
+    help: "The database pool's connections by state (idle, busy) and requests waiting for one.",
+    labelNames: ['state'],
+    registers: [metrics.registry],
+    collect() {
+      const { total, idle, waiting } = db.poolStats();
+      this.set({ state: 'idle' }, idle);
+      this.set({ state: 'busy' }, total - idle);
+      this.set({ state: 'waiting' }, waiting);
+    },
+  });
 }

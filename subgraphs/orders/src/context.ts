@@ -1,3 +1,4 @@
+import type { Counter } from 'prom-client';
 import type DataLoader from 'dataloader';
 import type { Identity } from '@agora/service';
 import type { ProductInfo } from './clients/inventoryClient.js';
@@ -16,5 +17,7 @@ export interface OrdersContext {
   cart: Cart;
   orders: OrderStore;
   checkout: Checkout;
+  /** Counts each checkout's outcome (metrics). */
+  checkoutOutcomes: Counter<'outcome'>;
   cancellation: Cancellation;
 }

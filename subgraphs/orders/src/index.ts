@@ -23,8 +23,9 @@ await runService(
       databaseUrl: config.databaseUrl,
       migrationsDir: ORDERS_MIGRATIONS_DIR,
       serve: { ...config.service, logger },
-      build: (db) =>
+      build: (db, metrics) =>
         createOrdersSubgraph({
+          metrics,
           db,
           inventory: clientFor('inventory', config.inventoryUrl),
           financial: clientFor('financial', config.financialUrl),

@@ -1,7 +1,14 @@
 import { fileURLToPath } from 'node:url';
+import { Counter } from 'prom-client';
 import type { RateLimiter } from '@agora/adapters';
 import type { Db } from '@agora/db';
-import { buildSchemaFromFile, type Logger, type ServiceClient, type SubgraphDefinition } from '@agora/service';
+import {
+  buildSchemaFromFile,
+  type Logger,
+  type ServiceClient,
+  type SubgraphDefinition,
+  type ServiceMetrics,
+} from '@agora/service';
 import { createFinancialClient } from './clients/financialClient.js';
 import { createInventoryClient, createProductInfoLoader } from './clients/inventoryClient.js';
 import { createUsersClient } from './clients/usersClient.js';
@@ -40,6 +47,8 @@ export interface OrdersDeps {
   rateLimiter: RateLimiter;
   checkout: CheckoutSettings;
   logger: Logger;
+  /** The service's metrics; checkout adds its outcomes. */
+  metrics: ServiceMetrics;
 }
 
 /** Builds the orders subgraph: carts, orders and the checkout saga. Starts its recovery loop when served. */
@@ -71,6 +80,12 @@ export function createOrdersSubgraph(deps: OrdersDeps): SubgraphDefinition<Order
     deadlineMs: deps.checkout.recoveryDeadlineMs,
     intervalMs: deps.checkout.recoveryIntervalMs,
   });
+  const checkoutOutcomes = new Counter({
+    name: 'agora_checkout_outcomes_total',
+    help: 'Checkouts answered, by outcome (order, cartEmpty, insufficientStock, paymentDeclined, …).',
+    labelNames: ['outcome'],
+    registers: [deps.metrics.registry],
+  });
   return {
     name: 'orders',
     schema: buildSchemaFromFile(ORDERS_SCHEMA_PATH, resolvers),
@@ -81,6 +96,7 @@ export function createOrdersSubgraph(deps: OrdersDeps): SubgraphDefinition<Order
         clientAddress,
         orders,
         checkout,
+        checkoutOutcomes,
         cancellation,
         loaders: { ...createOrderLoaders(carts, orders), productInfoById },
         cart: createCart({ carts, findProduct: (id) => productInfoById.load(id) }),
@@ -91,5 +107,6 @@ export function createOrdersSubgraph(deps: OrdersDeps): SubgraphDefinition<Order
     },
     start: () => recovery.start(),
     stop: () => recovery.stop(),
+    tick: () => recovery.recoverOnce(),
   };
 }

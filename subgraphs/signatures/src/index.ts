@@ -25,8 +25,9 @@ await runService(
       databaseUrl: config.databaseUrl,
       migrationsDir: SIGNATURES_MIGRATIONS_DIR,
       serve: { ...config.service, logger },
-      build: (db) =>
+      build: (db, metrics) =>
         createSignaturesSubgraph({
+          metrics,
           db,
           pubsub: adapters.pubsub,
           rankedSets: adapters.rankedSets,

@@ -1,7 +1,14 @@
 import { fileURLToPath } from 'node:url';
 import type { PubSub, RankedSet, RateLimiter } from '@agora/adapters';
 import type { Db } from '@agora/db';
-import { buildSchemaFromFile, type Logger, type ServiceClient, type SubgraphDefinition } from '@agora/service';
+import { Histogram } from 'prom-client';
+import {
+  buildSchemaFromFile,
+  type Logger,
+  type ServiceClient,
+  type ServiceMetrics,
+  type SubgraphDefinition,
+} from '@agora/service';
 import { createPetitionsClient } from './clients/petitionsClient.js';
 import type { SigningSettings } from './config.js';
 import type { SignaturesContext } from './context.js';
@@ -35,6 +42,8 @@ export interface SignaturesDeps {
   petitions: ServiceClient;
   logger: Logger;
   settings: SigningSettings;
+  /** The service's metrics; signing adds its group-commit sizes. */
+  metrics: ServiceMetrics;
 }
 
 /** Builds the signatures subgraph: signing and counts. Starts its replica and reconciliation when served. */
@@ -62,6 +71,7 @@ export function createSignaturesSubgraph(deps: SignaturesDeps): SubgraphDefiniti
     limits: deps.settings.limits,
     logger: deps.logger,
     maxBatch: deps.settings.maxBatch,
+    recordBatch: batchSizeRecorder(deps.metrics),
   });
   let reconciler: NodeJS.Timeout | undefined;
   const reconcile = () =>
@@ -92,5 +102,21 @@ export function createSignaturesSubgraph(deps: SignaturesDeps): SubgraphDefiniti
       clearInterval(reconciler);
       await replica.stop();
     },
+    // Without a subscription, reading the log is how launches and closes arrive.
+    tick: async () => {
+      await replica.catchUp();
+      await reconcile();
+    },
   };
+}
+
+/** Signatures per group commit: how well a burst is being folded into few transactions. */
+function batchSizeRecorder(metrics: ServiceMetrics): (size: number) => void {
+  const sizes = new Histogram({
+    name: 'agora_signature_batch_size',
+    help: 'Sign requests committed together in one transaction.',
+    buckets: [1, 2, 5, 10, 25, 50, 100, 250, 500],
+    registers: [metrics.registry],
+  });
+  return (size) => sizes.observe(size);
 }

@@ -28,7 +28,15 @@ describe('readConfig', () => {
       gatewaySecret: 'a'.repeat(32),
       redisUrl: undefined,
       redisPrefix: 'agora',
+      shutdownDelayMs: 0,
     });
+  });
+
+  it('should keep serving 5 s after SIGTERM in production unless told otherwise', () => {
+    const env = { GATEWAY_SECRET: 'a'.repeat(32), NODE_ENV: 'production' };
+    expect(readConfig('users', env, (r) => readServiceConfig(r, 4001)).shutdownDelayMs).toBe(5_000);
+    const told = { ...env, SHUTDOWN_DELAY_MS: '250' };
+    expect(readConfig('users', told, (r) => readServiceConfig(r, 4001)).shutdownDelayMs).toBe(250);
   });
 
   it('should refuse a gateway secret that is too short', () => {

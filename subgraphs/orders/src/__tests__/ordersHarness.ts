@@ -1,7 +1,7 @@
 import { MemRateLimiter } from '@agora/adapters';
 import { randomUUID } from 'node:crypto';
 import { runMigrations } from '@agora/db';
-import { silentLogger, type ServiceClient } from '@agora/service';
+import { silentLogger, type ServiceClient, createServiceMetrics } from '@agora/service';
 import { createTestDatabase, serveTestSubgraph } from '@agora/testkit';
 import { ORDERS_MIGRATIONS_DIR, createOrdersSubgraph } from '../subgraph.js';
 
@@ -64,6 +64,7 @@ export async function startOrders(products: FakeProduct[]) {
         limits: { perUser: 100, perAddress: 100 },
       },
       logger: silentLogger,
+      metrics: createServiceMetrics('orders'),
     }),
   );
   return {

@@ -19,9 +19,10 @@ export const Mutation: MutationResolvers = {
     loaders.cartItemsByUserId.clear(userId);
     return { userId };
   },
-  checkout: async (_parent, { idempotencyKey }, { viewer, clientAddress, checkout, loaders }) => {
+  checkout: async (_parent, { idempotencyKey }, { viewer, clientAddress, checkout, checkoutOutcomes, loaders }) => {
     const caller = requireViewer(viewer);
     const outcome = await checkout.checkout(caller, idempotencyKey, clientAddress);
+    checkoutOutcomes.inc({ outcome: outcome.kind });
     loaders.cartItemsByUserId.clear(caller.userId);
     return toCheckoutResult(outcome);
   },

@@ -9,7 +9,7 @@ import {
 } from '@agora/adapters';
 import { runMigrations } from '@agora/db';
 import { ServiceUnavailableError } from '@agora/errors';
-import { silentLogger, type ServiceClient } from '@agora/service';
+import { silentLogger, type ServiceClient, createServiceMetrics } from '@agora/service';
 import { createTestDatabase, serveTestSubgraph } from '@agora/testkit';
 import type { SigningLimits } from '../domain/signing.js';
 import { SIGNATURES_MIGRATIONS_DIR, createSignaturesSubgraph } from '../subgraph.js';
@@ -58,6 +58,7 @@ export async function startSignatures(options: { limits?: SigningLimits; rateLim
       rankedSets,
       rateLimiter: options.rateLimiter ?? new MemRateLimiter(),
       logger: silentLogger,
+      metrics: createServiceMetrics('signatures'),
       settings: {
         replicaSyncIntervalMs: 3_600_000,
         reconcileIntervalMs: 3_600_000,

@@ -29,6 +29,8 @@ export interface SigningDeps {
   logger: Logger;
   /** Most signatures in one group commit. */
   maxBatch: number;
+  /** Told the size of every group commit (metrics). */
+  recordBatch(size: number): void;
 }
 
 const WINDOW_SECONDS = 60;
@@ -53,6 +55,7 @@ export function createSigning(deps: SigningDeps) {
   const batcher = createBatcher<SignRequest, SignAttempt>({
     maxBatch: deps.maxBatch,
     async run(requests) {
+      deps.recordBatch(requests.length);
       const attempts = await deps.signatures.signBatch(requests);
       // Not awaited: signing does not wait on Redis (and goes on when Redis is away).
       void deps.counts.recorded(latestCounts(requests, attempts));
