@@ -10,6 +10,16 @@ export function isGatewaySecret(candidate: unknown, secret: string): boolean {
   return timingSafeEqual(digest(candidate), digest(secret));
 }
 
+/** The answer (HTTP 403) to a request without the gateway secret, however the subgraph is hosted. */
+export const NOT_FROM_GATEWAY = {
+  errors: [
+    {
+      message: 'This service only answers requests from the Agora gateway.',
+      extensions: { code: ErrorCode.Forbidden },
+    },
+  ],
+} as const;
+
 /**
  * Refuses every request that does not carry the gateway secret: without it nobody can
  * reach `_entities`, `_service`, internal fields, or pose as a user by setting headers.
@@ -20,13 +30,6 @@ export function requireGatewaySecret(secret: string): RequestHandler {
       next();
       return;
     }
-    res.status(403).json({
-      errors: [
-        {
-          message: 'This service only answers requests from the Agora gateway.',
-          extensions: { code: ErrorCode.Forbidden },
-        },
-      ],
-    });
+    res.status(403).json(NOT_FROM_GATEWAY);
   };
 }

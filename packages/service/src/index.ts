@@ -24,7 +24,26 @@ export {
   type SigningKeys,
 } from './signingKeys.js';
 export { serveGraphQL, type GraphQLServerOptions, type RunningServer } from './graphqlServer.js';
-export { serveSubgraph, type ServeOptions, type SubgraphDefinition } from './subgraphServer.js';
+export {
+  SUBGRAPH_MAX_BODY_BYTES,
+  createRequestContext,
+  createSubgraphApollo,
+  serveSubgraph,
+  type ServeOptions,
+  type SubgraphDefinition,
+} from './subgraphServer.js';
+export {
+  createFunctionLogger,
+  createSubgraphFunction,
+  readFunctionPoolSettings,
+  type FunctionPoolSettings,
+  type FunctionSetup,
+  type SubgraphFunction,
+  type SubgraphFunctionOptions,
+  type TickReport,
+} from './functions/subgraphFunction.js';
+export type { GcfHandler, GcfRequest } from './functions/gcfHandler.js';
+export type { LambdaHandler, LambdaHttpEvent, LambdaHttpResult } from './functions/lambdaHandler.js';
 export { DateTimeScalar } from './dateTime.js';
 export { buildSchemaFromFile } from './buildSchema.js';
 export { openDatabase, type OpenDatabaseOptions } from './openDatabase.js';
@@ -49,3 +68,14 @@ export {
   type RateLimitExceeded,
   type WhenLimitsUnavailable,
 } from './rateLimits.js';
+export { createOperationNameLabel, createServiceMetrics, type ServiceMetrics } from './telemetry/metrics.js';
+export { metricsEndpoint, operationMetricsPlugin, serveMetrics, traceRequests } from './telemetry/http.js';
+export {
+  createMemorySpanExporter,
+  propagationHeaders,
+  startTracing,
+  tracer,
+  type Tracing,
+  type TracingOptions,
+} from './telemetry/tracing.js';
+export { REQUEST_ID_HEADER, currentRequestId, requestIdFrom, runInRequestScope } from './telemetry/requestScope.js';

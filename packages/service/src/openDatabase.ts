@@ -7,6 +7,8 @@ export interface OpenDatabaseOptions {
   migrationsDir: string;
   logger: Logger;
   maxConnections?: number;
+  /** How long an unused pooled connection stays open (the pool's default when undefined). */
+  idleTimeoutMs?: number;
   /** Called for every statement sent (tests count round trips with it). */
   onQuery?: (sql: string) => void;
 }
@@ -26,6 +28,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Db> {
     connectionString: options.url,
     applicationName: `agora-${options.service}`,
     ...(options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections }),
+    ...(options.idleTimeoutMs === undefined ? {} : { idleTimeoutMs: options.idleTimeoutMs }),
     ...(options.onQuery === undefined ? {} : { onQuery: options.onQuery }),
     onIdleError: (error) => {
       // 57P01: the server is shutting down (a restart, or the all-in-one mode stopping).

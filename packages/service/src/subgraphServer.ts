@@ -1,4 +1,5 @@
-import { ApolloServer } from '@apollo/server';
+import type { IncomingHttpHeaders } from 'node:http';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import {
   ApolloServerPluginInlineTraceDisabled,
   ApolloServerPluginLandingPageDisabled,
@@ -9,6 +10,7 @@ import { requireGatewaySecret } from './gatewaySecret.js';
 import { serveGraphQL, type RunningServer } from './graphqlServer.js';
 import { readClientAddress, readIdentity, type Identity } from './identity.js';
 import type { Logger } from './logger.js';
+import type { ServiceMetrics } from './telemetry/metrics.js';
 
 /** What a subgraph is, independent of how it is served (built by createXSubgraph). */
 export interface SubgraphDefinition<Context extends object> {
@@ -21,7 +23,15 @@ export interface SubgraphDefinition<Context extends object> {
   /** Background work begun before serving (consumers, timers); stopped after the last request. */
   start?(): Promise<void>;
   stop?(): Promise<void>;
+  /**
+   * One round of that background work, for hosts that keep no timers between requests
+   * (a function runs it on a schedule). Never throws for a failure the next round can fix.
+   */
+  tick?(): Promise<void>;
 }
+
+/** Largest request body a subgraph accepts unless told otherwise. */
+export const SUBGRAPH_MAX_BODY_BYTES = 1_000_000;
 
 export interface ServeOptions {
   port: number;
@@ -33,6 +43,10 @@ export interface ServeOptions {
   maxBodyBytes?: number;
   /** How long in-flight requests get to finish on shutdown. */
   stopGracePeriodMs?: number;
+  /** On stop, how long to keep serving with readiness failing (SHUTDOWN_DELAY_MS). */
+  shutdownDelayMs?: number;
+  /** The service's metrics, served at `/metrics` (a fresh set when not given). */
+  metrics?: ServiceMetrics;
 }
 
 /** Serves a subgraph: `/graphql` behind the gateway secret, health endpoints open to probes. */
@@ -42,26 +56,19 @@ export function serveSubgraph<Context extends object>(
 ): Promise<RunningServer> {
   return serveGraphQL<Context>({
     name: `${subgraph.name} subgraph`,
-    createApollo: (plugins) =>
-      new ApolloServer<Context>({
-        schema: subgraph.schema,
-        // Only the gateway reaches this endpoint (the secret sees to it).
-        introspection: !options.production,
-        includeStacktraceInErrorResponses: false,
-        // runService owns shutdown: drain, then close pools, in that order.
-        stopOnTerminationSignals: false,
-        formatError: (formatted) => maskError(formatted, { production: options.production }),
-        plugins: [...plugins, ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled()],
-      }),
+    createApollo: (plugins) => createSubgraphApollo(subgraph, options, plugins),
     guards: [requireGatewaySecret(options.gatewaySecret)],
-    context: async (req) =>
-      subgraph.createContext(readIdentity(req.headers), { clientAddress: readClientAddress(req.headers) }),
+    // Inside the cluster only, like the subgraph itself: Prometheus scrapes it here.
+    metricsOnMainPort: true,
+    ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
+    context: async (req) => createRequestContext(subgraph, req.headers),
     checkReadiness: () => subgraph.checkReadiness(),
     port: options.port,
     host: options.host,
     logger: options.logger,
-    maxBodyBytes: options.maxBodyBytes ?? 1_000_000,
+    maxBodyBytes: options.maxBodyBytes ?? SUBGRAPH_MAX_BODY_BYTES,
     stopGracePeriodMs: options.stopGracePeriodMs,
+    shutdownDelayMs: options.shutdownDelayMs,
     start: async () => {
       await subgraph.start?.();
     },
@@ -69,4 +76,33 @@ export function serveSubgraph<Context extends object>(
       await subgraph.stop?.();
     },
   });
+}
+
+/**
+ * The Apollo server of a subgraph, the same however it is hosted (a long-lived service or a
+ * function): errors masked in production, no landing page, no inline traces.
+ */
+export function createSubgraphApollo<Context extends object>(
+  subgraph: SubgraphDefinition<Context>,
+  options: { production: boolean },
+  plugins: ApolloServerPlugin<Context>[] = [],
+): ApolloServer<Context> {
+  return new ApolloServer<Context>({
+    schema: subgraph.schema,
+    // Only the gateway reaches this endpoint (the secret sees to it).
+    introspection: !options.production,
+    includeStacktraceInErrorResponses: false,
+    // The host owns shutdown (runService drains, then closes pools; a platform ends a function).
+    stopOnTerminationSignals: false,
+    formatError: (formatted) => maskError(formatted, { production: options.production }),
+    plugins: [...plugins, ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled()],
+  });
+}
+
+/** A request's context from the headers only the gateway sets: the caller and their address. */
+export function createRequestContext<Context extends object>(
+  subgraph: SubgraphDefinition<Context>,
+  headers: IncomingHttpHeaders,
+): Context {
+  return subgraph.createContext(readIdentity(headers), { clientAddress: readClientAddress(headers) });
 }

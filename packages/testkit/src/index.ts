@@ -22,3 +22,15 @@ export { eventually } from './eventually.js';
 export { inParallel } from './inParallel.js';
 export { startFaultProxy, type FaultMode, type FaultProxy } from './faultProxy.js';
 export { createTestSubscriber, type TestSubscriber, type TestSubscription } from './subscriber.js';
+export {
+  invokeThroughGcf,
+  invokeThroughLambda,
+  lambdaHttpEvent,
+  startTestFunction,
+  type FunctionInvoker,
+  type FunctionPlatform,
+  type RawFunctionRequest,
+  type RawFunctionResponse,
+  type TestFunction,
+} from './functions.js';
+export { describeSubgraphFunctionContract, type FunctionContractSetup } from './functionContract.js';

@@ -67,5 +67,8 @@ export function createPetitionsSubgraph(deps: PetitionsDeps): SubgraphDefinition
     stop: async () => {
       clearInterval(reconciler);
     },
+    tick: async () => {
+      await reconcile();
+    },
   };
 }

@@ -70,5 +70,8 @@ export function createUsersSubgraph(deps: UsersDeps): SubgraphDefinition<UsersCo
     stop: async () => {
       clearInterval(timer);
     },
+    tick: async () => {
+      await republish();
+    },
   };
 }
