@@ -42,6 +42,7 @@ describe('signing rate limits through the gateway', () => {
         replicaSyncIntervalMs: 3_600_000,
         reconcileIntervalMs: 3_600_000,
         maxBatch: 500,
+        replicaMaxAgeMs: null,
         limits: { perUser: 3, perAddress: 5 },
       },
     });

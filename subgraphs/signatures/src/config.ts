@@ -16,6 +16,12 @@ export interface SigningSettings {
   /** Most signatures in one group commit. */
   maxBatch: number;
   limits: SigningLimits;
+  /**
+   * Read the petitions log before signing when the replica was last brought up to date longer
+   * ago than this (null: never; pub/sub keeps a long-lived service current, a function hears
+   * no events and sets it).
+   */
+  replicaMaxAgeMs: number | null;
 }
 
 export interface SignaturesConfig {
@@ -55,5 +61,7 @@ export function readSigningSettings(r: EnvReader): SigningSettings {
       perUser: r.int('SIGN_LIMIT_PER_USER', { default: 20, min: 1 }),
       perAddress: r.int('SIGN_LIMIT_PER_ADDRESS', { default: 600, min: 1 }),
     },
+    replicaMaxAgeMs:
+      r.optional('REPLICA_MAX_AGE_MS') === undefined ? null : r.int('REPLICA_MAX_AGE_MS', { default: 1_000, min: 0 }),
   };
 }

@@ -43,7 +43,9 @@ export function createSignaturesFunction(
             rateLimiter: adapters.rateLimiter,
             petitions,
             logger,
-            settings: config.settings,
+            // A function hears no launch or close events: it reads the log at most a second
+            // before signing, so a closed petition stops taking signatures within a second.
+            settings: { ...config.settings, replicaMaxAgeMs: config.settings.replicaMaxAgeMs ?? 1_000 },
           }),
         close: () => adapters.close(),
       };

@@ -72,6 +72,7 @@ export function createSignaturesSubgraph(deps: SignaturesDeps): SubgraphDefiniti
     logger: deps.logger,
     maxBatch: deps.settings.maxBatch,
     recordBatch: batchSizeRecorder(deps.metrics),
+    replicaMaxAgeMs: deps.settings.replicaMaxAgeMs,
   });
   let reconciler: NodeJS.Timeout | undefined;
   const reconcile = () =>

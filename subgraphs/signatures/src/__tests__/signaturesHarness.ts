@@ -44,7 +44,9 @@ export function createFakePetitionsLog() {
 }
 
 /** The signatures subgraph on its own fresh database, with in-process pub/sub and a fake petitions log. */
-export async function startSignatures(options: { limits?: SigningLimits; rateLimiter?: RateLimiter } = {}) {
+export async function startSignatures(
+  options: { limits?: SigningLimits; rateLimiter?: RateLimiter; replicaMaxAgeMs?: number | null } = {},
+) {
   const database = await createTestDatabase('signatures');
   await runMigrations(database.db, SIGNATURES_MIGRATIONS_DIR);
   const pubsub = new MemPubSub();
@@ -63,6 +65,7 @@ export async function startSignatures(options: { limits?: SigningLimits; rateLim
         replicaSyncIntervalMs: 3_600_000,
         reconcileIntervalMs: 3_600_000,
         maxBatch: 500,
+        replicaMaxAgeMs: options.replicaMaxAgeMs ?? null,
         limits: options.limits ?? { perUser: 1_000, perAddress: 100_000 },
       },
     }),

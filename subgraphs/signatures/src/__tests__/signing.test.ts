@@ -235,3 +235,26 @@ describe('signatures signing while the rate limits cannot be read', () => {
     expect(answers.map((answer) => answer.signatureCount)).toEqual([1, 2, 3]);
   });
 });
+
+describe('signatures signing where no lifecycle events arrive (a function)', () => {
+  let signatures: SignaturesHarness;
+
+  beforeAll(async () => {
+    signatures = await startSignatures({ replicaMaxAgeMs: 0 });
+  });
+
+  afterAll(async () => {
+    await signatures.stop();
+  });
+
+  it('should read the log before signing, so a close no event announced still stops signatures', async () => {
+    const id = await signatures.launch();
+    await eventually(async () => (await signatures.replicaStatus(id)) === 'OPEN');
+    const sign = async () =>
+      dataOf(await signatures.subgraph.request<SignResult>(SIGN, { id }, someone())).signPetition.__typename;
+    expect(await sign()).toBe('Signature');
+    // Closed in the log, but the event never published: only reading the log can tell.
+    signatures.petitionsLog.append(id, 'CLOSED');
+    expect(await sign()).toBe('PetitionNotOpen');
+  });
+});

@@ -31,6 +31,8 @@ export interface ReplicaDeps {
  */
 export function createPetitionReplica(deps: ReplicaDeps) {
   let running: Promise<boolean> | null = null;
+  /** When the last catch-up that read the whole log began: every event logged before is applied. */
+  let caughtUpAt = Number.NEGATIVE_INFINITY;
   let timer: NodeJS.Timeout | undefined;
   let unsubscribe: Unsubscribe | undefined;
 
@@ -46,8 +48,12 @@ export function createPetitionReplica(deps: ReplicaDeps) {
 
   /** Brings the replica up to date with the log; one run at a time. False when petitions could not be read. */
   function catchUp(): Promise<boolean> {
+    const startedAt = Date.now();
     running ??= readLog()
-      .then(() => true)
+      .then(() => {
+        caughtUpAt = startedAt;
+        return true;
+      })
       .catch((error: unknown) => {
         deps.logger.warn('could not read the petitions log; signing uses the replica as it stands', { error });
         return false;
@@ -70,6 +76,14 @@ export function createPetitionReplica(deps: ReplicaDeps) {
 
   return {
     catchUp,
+
+    /**
+     * Reads the log first when the last full read began more than `maxAgeMs` ago. For hosts
+     * that hear no events (a function): a close is then known within `maxAgeMs`.
+     */
+    async catchUpIfOlderThan(maxAgeMs: number): Promise<void> {
+      if (Date.now() - caughtUpAt > maxAgeMs) await catchUp();
+    },
 
     async start(): Promise<void> {
       unsubscribe = await deps.pubsub.subscribe(TOPICS.petitionLifecycle, (message) => {

@@ -31,6 +31,8 @@ export interface SigningDeps {
   maxBatch: number;
   /** Told the size of every group commit (metrics). */
   recordBatch(size: number): void;
+  /** See SigningSettings.replicaMaxAgeMs. */
+  replicaMaxAgeMs: number | null;
 }
 
 const WINDOW_SECONDS = 60;
@@ -86,6 +88,7 @@ export function createSigning(deps: SigningDeps) {
       if (!isUuid(petitionId)) return { kind: 'notFound', petitionId };
       const limited = await overLimit(userId, clientAddress);
       if (limited !== null) return limited;
+      if (deps.replicaMaxAgeMs !== null) await deps.replica.catchUpIfOlderThan(deps.replicaMaxAgeMs);
       const request = { petitionId: petitionId.toLowerCase(), userId };
       let attempt = await batcher.submit(request);
       if (attempt.kind === 'unknown') {
