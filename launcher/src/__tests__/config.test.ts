@@ -20,6 +20,7 @@ describe('all-in-one settings', () => {
       reconcileIntervalMs: 60_000,
       maxBatch: 500,
       limits: { perUser: 20, perAddress: 600 },
+      replicaMaxAgeMs: null,
     });
   });
 
