@@ -37,7 +37,6 @@ export {
   createSubgraphFunction,
   readFunctionPoolSettings,
   type FunctionPoolSettings,
-  type FunctionSetup,
   type SubgraphFunction,
   type SubgraphFunctionOptions,
   type TickReport,
@@ -79,3 +78,4 @@ export {
   type TracingOptions,
 } from './telemetry/tracing.js';
 export { REQUEST_ID_HEADER, currentRequestId, requestIdFrom, runInRequestScope } from './telemetry/requestScope.js';
+export { serveSubgraphDeployment, type SubgraphDeployment } from './subgraphDeployment.js';

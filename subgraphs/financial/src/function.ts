@@ -2,7 +2,8 @@
 // index.ts serves, set up by an instance's first invocation and reused while it stays warm.
 import type { Env } from '@agora/config';
 import { createFunctionLogger, createSubgraphFunction, type Logger, type SubgraphFunction } from '@agora/service';
-import { FINANCIAL_MIGRATIONS_DIR, createFinancialSubgraph, loadFinancialConfig } from './subgraph.js';
+import { financialDeployment } from './deployment.js';
+import { FINANCIAL_MIGRATIONS_DIR } from './subgraph.js';
 
 export function createFinancialFunction(
   env: Env,
@@ -13,14 +14,7 @@ export function createFinancialFunction(
     migrationsDir: FINANCIAL_MIGRATIONS_DIR,
     env,
     logger,
-    setUp() {
-      const config = loadFinancialConfig(env);
-      return {
-        service: config.service,
-        databaseUrl: config.databaseUrl,
-        build: (db) => createFinancialSubgraph({ db }),
-      };
-    },
+    setUp: () => financialDeployment(env),
   });
 }
 

@@ -1,6 +1,7 @@
 // The financial service as its own process (distributed mode): env → config → deps → listen → signals.
-import { createLogger, runService, startSubgraphService } from '@agora/service';
-import { FINANCIAL_MIGRATIONS_DIR, createFinancialSubgraph, loadFinancialConfig } from './subgraph.js';
+import { createLogger, runService, serveSubgraphDeployment } from '@agora/service';
+import { financialDeployment } from './deployment.js';
+import { FINANCIAL_MIGRATIONS_DIR } from './subgraph.js';
 
 const logger = createLogger({
   service: 'financial',
@@ -9,15 +10,6 @@ const logger = createLogger({
 
 await runService(
   'financial',
-  async () => {
-    const config = loadFinancialConfig(process.env);
-    return startSubgraphService({
-      name: 'financial',
-      databaseUrl: config.databaseUrl,
-      migrationsDir: FINANCIAL_MIGRATIONS_DIR,
-      serve: { ...config.service, logger },
-      build: (db) => createFinancialSubgraph({ db }),
-    });
-  },
+  () => serveSubgraphDeployment('financial', FINANCIAL_MIGRATIONS_DIR, financialDeployment(process.env), logger),
   { logger },
 );

@@ -2,7 +2,8 @@
 // index.ts serves, set up by an instance's first invocation and reused while it stays warm.
 import type { Env } from '@agora/config';
 import { createFunctionLogger, createSubgraphFunction, type Logger, type SubgraphFunction } from '@agora/service';
-import { INVENTORY_MIGRATIONS_DIR, createInventorySubgraph, loadInventoryConfig } from './subgraph.js';
+import { inventoryDeployment } from './deployment.js';
+import { INVENTORY_MIGRATIONS_DIR } from './subgraph.js';
 
 export function createInventoryFunction(
   env: Env,
@@ -13,14 +14,7 @@ export function createInventoryFunction(
     migrationsDir: INVENTORY_MIGRATIONS_DIR,
     env,
     logger,
-    setUp() {
-      const config = loadInventoryConfig(env);
-      return {
-        service: config.service,
-        databaseUrl: config.databaseUrl,
-        build: (db) => createInventorySubgraph({ db }),
-      };
-    },
+    setUp: () => inventoryDeployment(env),
   });
 }
 

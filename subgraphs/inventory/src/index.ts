@@ -1,6 +1,7 @@
 // The inventory service as its own process (distributed mode): env → config → deps → listen → signals.
-import { createLogger, runService, startSubgraphService } from '@agora/service';
-import { INVENTORY_MIGRATIONS_DIR, createInventorySubgraph, loadInventoryConfig } from './subgraph.js';
+import { createLogger, runService, serveSubgraphDeployment } from '@agora/service';
+import { inventoryDeployment } from './deployment.js';
+import { INVENTORY_MIGRATIONS_DIR } from './subgraph.js';
 
 const logger = createLogger({
   service: 'inventory',
@@ -9,15 +10,6 @@ const logger = createLogger({
 
 await runService(
   'inventory',
-  async () => {
-    const config = loadInventoryConfig(process.env);
-    return startSubgraphService({
-      name: 'inventory',
-      databaseUrl: config.databaseUrl,
-      migrationsDir: INVENTORY_MIGRATIONS_DIR,
-      serve: { ...config.service, logger },
-      build: (db) => createInventorySubgraph({ db }),
-    });
-  },
+  () => serveSubgraphDeployment('inventory', INVENTORY_MIGRATIONS_DIR, inventoryDeployment(process.env), logger),
   { logger },
 );

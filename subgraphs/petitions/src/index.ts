@@ -1,7 +1,7 @@
 // The petitions service as its own process (distributed mode): env → config → deps → listen → signals.
-import { createAdapters } from '@agora/adapters';
-import { createLogger, requireRedisUrl, runService, startSubgraphService } from '@agora/service';
-import { PETITIONS_MIGRATIONS_DIR, createPetitionsSubgraph, loadPetitionsConfig } from './subgraph.js';
+import { createLogger, runService, serveSubgraphDeployment } from '@agora/service';
+import { petitionsDeployment } from './deployment.js';
+import { PETITIONS_MIGRATIONS_DIR } from './subgraph.js';
 
 const logger = createLogger({
   service: 'petitions',
@@ -10,31 +10,7 @@ const logger = createLogger({
 
 await runService(
   'petitions',
-  async () => {
-    const config = loadPetitionsConfig(process.env);
-    const redisUrl = requireRedisUrl(config.service, 'petitions', 'launches and closes are published on it');
-    const adapters = createAdapters({ redisUrl, prefix: config.service.redisPrefix });
-    const service = await startSubgraphService({
-      name: 'petitions',
-      databaseUrl: config.databaseUrl,
-      migrationsDir: PETITIONS_MIGRATIONS_DIR,
-      serve: { ...config.service, logger },
-      build: (db) =>
-        createPetitionsSubgraph({
-          db,
-          pubsub: adapters.pubsub,
-          rankedSets: adapters.rankedSets,
-          kv: adapters.kv,
-          logger,
-          openListReconcileIntervalMs: config.openListReconcileIntervalMs,
-        }),
-    });
-    return {
-      async stop() {
-        await service.stop();
-        await adapters.close();
-      },
-    };
-  },
+  () =>
+    serveSubgraphDeployment('petitions', PETITIONS_MIGRATIONS_DIR, petitionsDeployment(process.env, logger), logger),
   { logger },
 );

@@ -1,15 +1,9 @@
 // The users service as serverless functions (Cloud Functions, Lambda): the subgraph index.ts
 // serves, set up by an instance's first invocation and reused while it stays warm.
-import { createAdapters } from '@agora/adapters';
 import type { Env } from '@agora/config';
-import {
-  createFunctionLogger,
-  createSubgraphFunction,
-  requireRedisUrl,
-  type Logger,
-  type SubgraphFunction,
-} from '@agora/service';
-import { USERS_MIGRATIONS_DIR, createUsersSubgraph, loadUsersConfig } from './subgraph.js';
+import { createFunctionLogger, createSubgraphFunction, type Logger, type SubgraphFunction } from '@agora/service';
+import { usersDeployment } from './deployment.js';
+import { USERS_MIGRATIONS_DIR } from './subgraph.js';
 
 export function createUsersFunction(env: Env, logger: Logger = createFunctionLogger('users', env)): SubgraphFunction {
   return createSubgraphFunction({
@@ -17,27 +11,7 @@ export function createUsersFunction(env: Env, logger: Logger = createFunctionLog
     migrationsDir: USERS_MIGRATIONS_DIR,
     env,
     logger,
-    setUp() {
-      const config = loadUsersConfig(env);
-      const redisUrl = requireRedisUrl(config.service, 'users', 'the gateway reads revoked sessions from it');
-      const adapters = createAdapters({ redisUrl, prefix: config.service.redisPrefix });
-      return {
-        service: config.service,
-        databaseUrl: config.databaseUrl,
-        build: (db) =>
-          createUsersSubgraph({
-            db,
-            kv: adapters.kv,
-            rateLimiter: adapters.rateLimiter,
-            attemptLimits: config.attemptLimits,
-            tokens: config.tokens,
-            passwordHashing: config.passwordHashing,
-            logger,
-            revocationRepublishIntervalMs: config.revocationRepublishIntervalMs,
-          }),
-        close: () => adapters.close(),
-      };
-    },
+    setUp: () => usersDeployment(env, logger),
   });
 }
 

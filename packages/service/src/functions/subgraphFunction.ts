@@ -1,9 +1,10 @@
-import { readConfig, type Env, type ServiceConfig } from '@agora/config';
+import { readConfig, type Env } from '@agora/config';
 import type { Db } from '@agora/db';
 import { createLogger, type Logger } from '../logger.js';
 import { openDatabase } from '../openDatabase.js';
-import { SUBGRAPH_MAX_BODY_BYTES, createSubgraphApollo, type SubgraphDefinition } from '../subgraphServer.js';
-import { createServiceMetrics, type ServiceMetrics } from '../telemetry/metrics.js';
+import { SUBGRAPH_MAX_BODY_BYTES, createSubgraphApollo } from '../subgraphServer.js';
+import type { SubgraphDeployment } from '../subgraphDeployment.js';
+import { createServiceMetrics } from '../telemetry/metrics.js';
 import { answerFunctionRequest, type FunctionRequest, type ServedSubgraph } from './functionRequest.js';
 import { createGcfHandler, type GcfHandler } from './gcfHandler.js';
 import { createLambdaHandler, type LambdaHandler } from './lambdaHandler.js';
@@ -23,19 +24,6 @@ export function readFunctionPoolSettings(service: string, env: Env): FunctionPoo
   }));
 }
 
-/** What a subgraph's function reads from its environment and opens besides its database. */
-export interface FunctionSetup<Context extends object> {
-  service: Pick<ServiceConfig, 'gatewaySecret' | 'production'>;
-  databaseUrl: string;
-  /**
-   * Builds the subgraph once its database is migrated, as `startSubgraphService` does. The
-   * metrics are the instance's own and nobody scrapes them: a platform counts invocations.
-   */
-  build(db: Db, metrics: ServiceMetrics): SubgraphDefinition<Context>;
-  /** Closes what the setup opened (Redis connections). */
-  close?(): Promise<void>;
-}
-
 export interface SubgraphFunctionOptions<Context extends object> {
   name: string;
   migrationsDir: string;
@@ -43,7 +31,7 @@ export interface SubgraphFunctionOptions<Context extends object> {
   env: Env;
   logger: Logger;
   /** Reads the configuration and opens the subgraph's dependencies; once per instance, at its first invocation. */
-  setUp(): FunctionSetup<Context>;
+  setUp(): SubgraphDeployment<Context>;
 }
 
 /** What a scheduled `tick` reports (Lambda keeps it with the invocation; Cloud Functions drops it). */
