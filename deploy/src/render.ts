@@ -13,6 +13,10 @@ const from = process.env['INIT_CWD'] ?? process.cwd();
 const out = args.out === undefined ? CHART_DIR : resolve(from, args.out);
 
 try {
+  // Your own values may carry real secrets: they never go into the committed chart folder.
+  if (args.values !== undefined && args.out === undefined) {
+    throw new Error('--values needs --out: the default folder, deploy/chart, is committed');
+  }
   const values =
     args.values === undefined
       ? DEFAULT_VALUES

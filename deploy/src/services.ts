@@ -1,3 +1,4 @@
+import { GATEWAY_DEFAULT_METRICS_PORT } from '@agora/gateway';
 import { SUBGRAPHS, type SubgraphName } from '@agora/schema';
 
 export type ServiceName = 'gateway' | SubgraphName;
@@ -19,8 +20,8 @@ export interface ServiceSpec {
 }
 
 export const GATEWAY_PORT = 4000;
-/** The gateway's default `METRICS_PORT`. */
-export const GATEWAY_METRICS_PORT = 9464;
+/** The gateway's own default `METRICS_PORT`. */
+export const GATEWAY_METRICS_PORT = GATEWAY_DEFAULT_METRICS_PORT;
 
 /** The paths `serveGraphQL` (packages/service) answers probes on. */
 export const READINESS_PATH = '/health/ready';

@@ -39,9 +39,9 @@ export function renderWorkload(spec: ServiceSpec, values: ChartValues): [Deploym
         },
         spec: {
           automountServiceAccountToken: false,
-          // SIGTERM: readiness fails, 5 s more serving (SHUTDOWN_DELAY_MS in production), up to
-          // 10 s for in-flight requests, then the pool closes; well inside this.
-          terminationGracePeriodSeconds: 30,
+          // SIGTERM: readiness fails, 5 s more serving (SHUTDOWN_DELAY_MS in production, at most
+          // 30 s), up to 10 s for in-flight requests; the process itself gives up after 45 s.
+          terminationGracePeriodSeconds: 50,
           securityContext: {
             runAsNonRoot: true,
             runAsUser: NODE_USER_ID,

@@ -117,6 +117,7 @@ export async function serveGateway(deps: GatewayDeps, listenOptions: ListenOptio
     metrics,
     // The gateway's port is public: its metrics are served on a port of their own.
     metricsOnMainPort: false,
+    traceTrust: 'public',
     createApollo: (plugins) =>
       (apollo = new ApolloServer<GatewayContext>({
         gateway,

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { readConfig, type Env } from '@agora/config';
+import { readConfig, readShutdownDelayMs, type Env } from '@agora/config';
 import { SUBGRAPHS, type SubgraphName } from '@agora/schema';
 import { GATEWAY_DEFAULT_METRICS_PORT, readClientSettings, type ClientSettings } from '@agora/gateway';
 import { readOpenListSettings, type OpenListSettings } from '@agora/petitions';
@@ -53,7 +53,7 @@ export function loadLauncherConfig(env: Env): LauncherConfig {
       dataDirIsDefault: r.optional('AGORA_DATA_DIR') === undefined,
       host: r.string('HOST', '127.0.0.1'),
       gatewayPort: r.int('PORT', { default: 4000, min: 0, max: 65_535 }),
-      shutdownDelayMs: r.int('SHUTDOWN_DELAY_MS', { default: production ? 5_000 : 0, min: 0, max: 120_000 }),
+      shutdownDelayMs: readShutdownDelayMs(r, production),
       gatewayMetricsPort: r.int('METRICS_PORT', { default: GATEWAY_DEFAULT_METRICS_PORT, min: 0, max: 65_535 }),
       // Consecutive ports from the base (4001 users … 4006 signatures); 0 picks free ones.
       subgraphPorts: Object.fromEntries(

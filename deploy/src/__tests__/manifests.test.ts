@@ -180,6 +180,7 @@ describe('the Kubernetes chart', () => {
       logger: silentLogger,
       maxBodyBytes: 1_000,
       metricsOnMainPort: false,
+      traceTrust: 'peers',
     });
     try {
       for (const deployment of ofKind(manifests, 'Deployment')) {

@@ -3,6 +3,8 @@ export {
   MIN_GATEWAY_SECRET_LENGTH,
   readDatabaseUrl,
   readServiceConfig,
+  readShutdownDelayMs,
+  MAX_SHUTDOWN_DELAY_MS,
   readTracingEndpoint,
   type ServiceConfig,
 } from './serviceConfig.js';

@@ -41,7 +41,7 @@ export function readServiceConfig(reader: EnvReader, defaultPort: number): Servi
     gatewaySecret,
     redisUrl: reader.url('REDIS_URL', ['redis:', 'rediss:'], reader.optional('REDIS_URL')),
     redisPrefix: reader.string('REDIS_PREFIX', 'agora'),
-    shutdownDelayMs: reader.int('SHUTDOWN_DELAY_MS', { default: production ? 5_000 : 0, min: 0, max: 120_000 }),
+    shutdownDelayMs: readShutdownDelayMs(reader, production),
   };
 }
 
@@ -59,4 +59,12 @@ export function readTracingEndpoint(env: Env): string | undefined {
   return readConfig('tracing', env, (r) =>
     r.url('OTEL_EXPORTER_OTLP_ENDPOINT', ['http:', 'https:'], r.optional('OTEL_EXPORTER_OTLP_ENDPOINT')),
   );
+}
+
+/** Longest SHUTDOWN_DELAY_MS: with draining it must end before the process is killed anyway. */
+export const MAX_SHUTDOWN_DELAY_MS = 30_000;
+
+/** SHUTDOWN_DELAY_MS, read the same way by every service and the all-in-one launcher. */
+export function readShutdownDelayMs(reader: EnvReader, production: boolean): number {
+  return reader.int('SHUTDOWN_DELAY_MS', { default: production ? 5_000 : 0, min: 0, max: MAX_SHUTDOWN_DELAY_MS });
 }

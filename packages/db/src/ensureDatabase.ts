@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { sqlState } from './db.js';
+import { UNIQUE_VIOLATION, sqlState } from './db.js';
 
 const INVALID_CATALOG_NAME = '3D000';
 const DUPLICATE_DATABASE = '42P04';
@@ -43,7 +43,9 @@ export async function ensureDatabase(url: string): Promise<void> {
   try {
     await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(databaseName(url))}`);
   } catch (error) {
-    if (sqlState(error) !== DUPLICATE_DATABASE) throw error;
+    // Two services creating the same database at once: the loser may see a unique violation
+    // on the catalogue instead of "already exists" (first starts of functions do this).
+    if (sqlState(error) !== DUPLICATE_DATABASE && sqlState(error) !== UNIQUE_VIOLATION) throw error;
   } finally {
     await admin.end();
   }

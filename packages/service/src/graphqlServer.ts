@@ -6,7 +6,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express, { type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
 import { ErrorCode, MASKED_MESSAGE } from '@agora/errors';
 import type { Logger } from './logger.js';
-import { metricsEndpoint, operationMetricsPlugin, traceRequests } from './telemetry/http.js';
+import { metricsEndpoint, operationMetricsPlugin, traceRequests, type TraceTrust } from './telemetry/http.js';
 import { createServiceMetrics, type ServiceMetrics } from './telemetry/metrics.js';
 
 export interface RunningServer {
@@ -48,6 +48,8 @@ export interface GraphQLServerOptions<Context extends object> {
   metrics?: ServiceMetrics;
   /** Serve `GET /metrics` on this port too: yes for subgraphs; the public gateway has its own port. */
   metricsOnMainPort: boolean;
+  /** Whether callers' trace context and request ids are continued (`peers`) or only noted (`public`). */
+  traceTrust: TraceTrust;
 }
 
 /**
@@ -76,7 +78,7 @@ export async function serveGraphQL<Context extends object>(
   if (options.metricsOnMainPort) app.get('/metrics', metricsEndpoint(metrics.registry));
   app.use(
     '/graphql',
-    traceRequests(options.name),
+    traceRequests(options.name, options.traceTrust),
     ...options.guards,
     express.json({ limit: options.maxBodyBytes }),
     expressMiddleware(apollo, { context: ({ req }) => options.context(req) }),

@@ -67,8 +67,14 @@ export {
   type RateLimitExceeded,
   type WhenLimitsUnavailable,
 } from './rateLimits.js';
-export { createOperationNameLabel, createServiceMetrics, type ServiceMetrics } from './telemetry/metrics.js';
-export { metricsEndpoint, operationMetricsPlugin, serveMetrics, traceRequests } from './telemetry/http.js';
+export { createServiceMetrics, type ServiceMetrics } from './telemetry/metrics.js';
+export {
+  metricsEndpoint,
+  operationMetricsPlugin,
+  serveMetrics,
+  traceRequests,
+  type TraceTrust,
+} from './telemetry/http.js';
 export {
   createMemorySpanExporter,
   propagationHeaders,

@@ -1,8 +1,15 @@
-import { readTracingEndpoint } from '@agora/config';
+import { MAX_SHUTDOWN_DELAY_MS, readTracingEndpoint } from '@agora/config';
 import type { Logger } from './logger.js';
 import { startTracing, type Tracing } from './telemetry/tracing.js';
 
 const FORCE_EXIT_AFTER_MS = 1_000;
+
+/**
+ * How long an orderly stop may take before the process exits anyway: the longest
+ * SHUTDOWN_DELAY_MS, 10 s to drain requests, and a margin. Container platforms must allow
+ * more before they kill (compose: stop_grace_period; Kubernetes: terminationGracePeriodSeconds).
+ */
+const SHUTDOWN_DEADLINE_MS = MAX_SHUTDOWN_DELAY_MS + 10_000 + 5_000;
 
 export interface Stoppable {
   stop(): Promise<void>;
@@ -44,7 +51,7 @@ export async function runService(name: string, start: () => Promise<Stoppable>, 
     const deadline = setTimeout(() => {
       logger.error('shutdown took too long: exiting');
       process.exit(1);
-    }, options.shutdownTimeoutMs ?? 15_000);
+    }, options.shutdownTimeoutMs ?? SHUTDOWN_DEADLINE_MS);
     deadline.unref();
     starting
       .then((service) => service.stop())

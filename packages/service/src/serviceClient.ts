@@ -57,11 +57,12 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
     const response = await fetch(options.url, {
       method: 'POST',
       headers: {
+        // The caller's trace and request id, so a checkout reads as one request end to end;
+        // first, so that nothing in them can stand in for the headers below.
+        ...propagationHeaders(),
         'content-type': 'application/json',
         [INTERNAL_HEADERS.gatewaySecret]: options.gatewaySecret,
         ...identityHeaders(identity),
-        // The caller's trace and request id, so a checkout reads as one request end to end.
-        ...propagationHeaders(),
       },
       body,
       signal: AbortSignal.timeout(timeoutMs),

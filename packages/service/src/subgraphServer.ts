@@ -60,6 +60,8 @@ export function serveSubgraph<Context extends object>(
     guards: [requireGatewaySecret(options.gatewaySecret)],
     // Inside the cluster only, like the subgraph itself: Prometheus scrapes it here.
     metricsOnMainPort: true,
+    // Only the gateway and other subgraphs get past the secret: their trace and request id hold.
+    traceTrust: 'peers',
     ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
     context: async (req) => createRequestContext(subgraph, req.headers),
     checkReadiness: () => subgraph.checkReadiness(),

@@ -33,11 +33,12 @@ export interface FunctionResponse {
 export interface ServedSubgraph<Context extends object> {
   subgraph: SubgraphDefinition<Context>;
   apollo: ApolloServer<Context>;
-  gatewaySecret: string;
   maxBodyBytes: number;
 }
 
 export interface AnswerOptions<Context extends object> {
+  /** The gateway secret, read without starting anything (throws when it is not configured). */
+  gatewaySecret(): string;
   /** The instance's subgraph, started on first use; rejects when it cannot start. */
   served(): Promise<ServedSubgraph<Context>>;
   logger: Logger;
@@ -58,6 +59,11 @@ export async function answerFunctionRequest<Context extends object>(
   if (route === 'unknown') return errorResponse(404, ErrorCode.NotFound, 'Not found: GraphQL is served at /graphql.');
   let served: ServedSubgraph<Context>;
   try {
+    // Before anything starts: a caller without the secret must not make an instance open its
+    // database (or hold a connection) just to be refused.
+    if (!isGatewaySecret(request.headers[INTERNAL_HEADERS.gatewaySecret], options.gatewaySecret())) {
+      return jsonResponse(403, NOT_FROM_GATEWAY);
+    }
     served = await options.served();
   } catch (error) {
     options.logger.error('the function could not start', { error });
@@ -102,10 +108,6 @@ async function answerGraphQL<Context extends object>(
   served: ServedSubgraph<Context>,
   request: FunctionRequest,
 ): Promise<FunctionResponse> {
-  // Checked before the body is read, as the service's guard runs before its body parser.
-  if (!isGatewaySecret(request.headers[INTERNAL_HEADERS.gatewaySecret], served.gatewaySecret)) {
-    return jsonResponse(403, NOT_FROM_GATEWAY);
-  }
   const body = readBody(request, served.maxBodyBytes);
   if ('refusal' in body) return body.refusal;
   const response = await served.apollo.executeHTTPGraphQLRequest({

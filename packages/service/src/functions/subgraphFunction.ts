@@ -1,4 +1,4 @@
-import { readConfig, type Env } from '@agora/config';
+import { readConfig, readServiceConfig, type Env } from '@agora/config';
 import type { Db } from '@agora/db';
 import { createLogger, type Logger } from '../logger.js';
 import { openDatabase } from '../openDatabase.js';
@@ -80,7 +80,10 @@ export function createSubgraphFunction<Context extends object>(
     return starting;
   };
   const answer = (request: FunctionRequest) =>
-    answerFunctionRequest({ served: instance, logger: options.logger }, request);
+    answerFunctionRequest(
+      { gatewaySecret: () => readGatewaySecret(options.name, options.env), served: instance, logger: options.logger },
+      request,
+    );
   return {
     gcf: createGcfHandler(answer),
     lambda: createLambdaHandler(answer),
@@ -121,7 +124,6 @@ async function startInstance<Context extends object>(
     return {
       subgraph,
       apollo,
-      gatewaySecret: setup.service.gatewaySecret,
       maxBodyBytes: SUBGRAPH_MAX_BODY_BYTES,
       async close() {
         await apollo.stop();
@@ -134,4 +136,9 @@ async function startInstance<Context extends object>(
     await setup.close?.();
     throw error;
   }
+}
+
+/** GATEWAY_SECRET alone, read the way every service reads it, without setting anything up. */
+function readGatewaySecret(service: string, env: Env): string {
+  return readConfig(service, env, (r) => readServiceConfig(r, 0)).gatewaySecret;
 }

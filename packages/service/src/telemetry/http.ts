@@ -1,29 +1,58 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ROOT_CONTEXT, SpanKind, SpanStatusCode, context, propagation, trace } from '@opentelemetry/api';
+import { randomUUID } from 'node:crypto';
+import {
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  context,
+  propagation,
+  trace,
+  type Attributes,
+} from '@opentelemetry/api';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { RequestHandler } from 'express';
 import type { Registry } from 'prom-client';
-import { createOperationNameLabel, type ServiceMetrics } from './metrics.js';
+import type { ServiceMetrics } from './metrics.js';
 import { REQUEST_ID_HEADER, requestIdFrom, runInRequestScope } from './requestScope.js';
 import { tracer } from './tracing.js';
 
 /**
- * The start of every GraphQL request: its request id (the caller's, if it sent a plain one,
- * else a new one; echoed in the response), and a server span continuing the caller's trace.
- * Everything the request does afterwards runs inside both.
+ * Whom a service believes about the trace and the request id: `peers` (a subgraph, called by
+ * the gateway or another subgraph with the secret) continues what it is given; the `public`
+ * edge (the gateway) starts its own, so a client can neither turn tracing off for its
+ * requests (an unsampled `traceparent`), choose trace ids, nor reuse someone else's request
+ * id to mix its log lines with theirs. What the client sent is kept as a link and an attribute.
  */
-export function traceRequests(service: string): RequestHandler {
+export type TraceTrust = 'peers' | 'public';
+
+/**
+ * The start of every GraphQL request: its request id (echoed in the response) and a server
+ * span. Everything the request does afterwards runs inside both.
+ */
+export function traceRequests(service: string, trust: TraceTrust): RequestHandler {
   return (req, res, next) => {
-    const requestId = requestIdFrom(req.headers);
+    const sent = propagation.extract(ROOT_CONTEXT, req.headers);
+    const sentSpan = trace.getSpanContext(sent);
+    const requestId = trust === 'peers' ? requestIdFrom(req.headers) : randomUUID();
     res.setHeader(REQUEST_ID_HEADER, requestId);
-    const parent = propagation.extract(ROOT_CONTEXT, req.headers);
+    const parent = trust === 'peers' ? sent : ROOT_CONTEXT;
+    const attributes: Attributes = { 'http.request.method': req.method, 'agora.request_id': requestId };
+    const clientRequestId = req.headers[REQUEST_ID_HEADER];
+    if (trust === 'public' && typeof clientRequestId === 'string') {
+      attributes['agora.client_request_id'] = clientRequestId.slice(0, 100);
+    }
     const span = tracer.startSpan(
       `${service} ${req.method} /graphql`,
-      { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method, 'agora.request_id': requestId } },
+      {
+        kind: SpanKind.SERVER,
+        attributes,
+        ...(trust === 'public' && sentSpan !== undefined ? { links: [{ context: sentSpan }] } : {}),
+      },
       parent,
     );
-    res.once('finish', () => {
+    // 'close' comes whether the answer was sent or the client went away first.
+    res.once('close', () => {
       span.setAttribute('http.response.status_code', res.statusCode);
       if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
       span.end();
@@ -32,11 +61,16 @@ export function traceRequests(service: string): RequestHandler {
   };
 }
 
-/** Counts and times every operation, and names it on the request's span. */
+/**
+ * Counts and times every operation by type and outcome, and names it on the request's span.
+ * Names stay out of the metrics: clients choose them, and every name a label took would
+ * stay a time series for good. Operations the gateway runs for itself (a subscription's
+ * query, which has no HTTP request) are not counted.
+ */
 export function operationMetricsPlugin(metrics: ServiceMetrics): ApolloServerPlugin {
-  const nameLabel = createOperationNameLabel();
   return {
-    async requestDidStart() {
+    async requestDidStart({ request }) {
+      if (request.http === undefined) return {};
       const startedAt = process.hrtime.bigint();
       return {
         async didResolveOperation({ operation, operationName }) {
@@ -44,13 +78,12 @@ export function operationMetricsPlugin(metrics: ServiceMetrics): ApolloServerPlu
           span?.setAttribute('graphql.operation.type', operation?.operation ?? 'unknown');
           if (operationName !== null) span?.setAttribute('graphql.operation.name', operationName.slice(0, 100));
         },
-        async willSendResponse({ operation, operationName, response }) {
+        async willSendResponse({ operation, response }) {
           const type = operation?.operation ?? 'unparsed';
-          const name = nameLabel(operationName);
           const failed = response.body.kind === 'single' && (response.body.singleResult.errors?.length ?? 0) > 0;
-          metrics.operations.inc({ operation_type: type, operation_name: name, outcome: failed ? 'error' : 'ok' });
+          metrics.operations.inc({ operation_type: type, outcome: failed ? 'error' : 'ok' });
           const seconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
-          metrics.operationSeconds.observe({ operation_type: type, operation_name: name }, seconds);
+          metrics.operationSeconds.observe({ operation_type: type }, seconds);
         },
       };
     },

@@ -8,13 +8,10 @@ import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client
  */
 export interface ServiceMetrics {
   registry: Registry;
-  /** GraphQL operations answered, by type, name and outcome (`ok` or `error`). */
-  operations: Counter<'operation_type' | 'operation_name' | 'outcome'>;
-  operationSeconds: Histogram<'operation_type' | 'operation_name'>;
+  /** GraphQL operations answered, by type and outcome (`ok` or `error`). */
+  operations: Counter<'operation_type' | 'outcome'>;
+  operationSeconds: Histogram<'operation_type'>;
 }
-
-/** Operation names are chosen by clients: past this many distinct ones, the rest count as `other`. */
-const MAX_OPERATION_NAMES = 200;
 
 export function createServiceMetrics(service: string): ServiceMetrics {
   const registry = new Registry();
@@ -24,28 +21,16 @@ export function createServiceMetrics(service: string): ServiceMetrics {
     registry,
     operations: new Counter({
       name: 'agora_graphql_operations_total',
-      help: 'GraphQL operations answered, by type, name and outcome.',
-      labelNames: ['operation_type', 'operation_name', 'outcome'],
+      help: 'GraphQL operations answered, by type and outcome.',
+      labelNames: ['operation_type', 'outcome'],
       registers: [registry],
     }),
     operationSeconds: new Histogram({
       name: 'agora_graphql_operation_duration_seconds',
       help: 'Time to answer a GraphQL operation.',
-      labelNames: ['operation_type', 'operation_name'],
+      labelNames: ['operation_type'],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers: [registry],
     }),
-  };
-}
-
-/** Keeps the label set bounded whatever names clients send. */
-export function createOperationNameLabel(): (name: string | null | undefined) => string {
-  const seen = new Set<string>();
-  return (name) => {
-    if (name === null || name === undefined || name === '') return 'anonymous';
-    if (seen.has(name)) return name;
-    if (seen.size >= MAX_OPERATION_NAMES || !/^[A-Za-z_][A-Za-z0-9_]{0,99}$/.test(name)) return 'other';
-    seen.add(name);
-    return name;
   };
 }

@@ -31,8 +31,12 @@ export interface ReplicaDeps {
  */
 export function createPetitionReplica(deps: ReplicaDeps) {
   let running: Promise<boolean> | null = null;
-  /** When the last catch-up that read the whole log began: every event logged before is applied. */
-  let caughtUpAt = Number.NEGATIVE_INFINITY;
+  /**
+   * When the last catch-up began, whether it could read the log or not: a petitions service
+   * that is down is asked again only once the age allows, so signing does not wait on it
+   * every time.
+   */
+  let lastAttemptAt = Number.NEGATIVE_INFINITY;
   let timer: NodeJS.Timeout | undefined;
   let unsubscribe: Unsubscribe | undefined;
 
@@ -48,12 +52,8 @@ export function createPetitionReplica(deps: ReplicaDeps) {
 
   /** Brings the replica up to date with the log; one run at a time. False when petitions could not be read. */
   function catchUp(): Promise<boolean> {
-    const startedAt = Date.now();
     running ??= readLog()
-      .then(() => {
-        caughtUpAt = startedAt;
-        return true;
-      })
+      .then(() => true)
       .catch((error: unknown) => {
         deps.logger.warn('could not read the petitions log; signing uses the replica as it stands', { error });
         return false;
@@ -78,11 +78,13 @@ export function createPetitionReplica(deps: ReplicaDeps) {
     catchUp,
 
     /**
-     * Reads the log first when the last full read began more than `maxAgeMs` ago. For hosts
+     * Reads the log first when the last attempt began more than `maxAgeMs` ago. For hosts
      * that hear no events (a function): a close is then known within `maxAgeMs`.
      */
     async catchUpIfOlderThan(maxAgeMs: number): Promise<void> {
-      if (Date.now() - caughtUpAt > maxAgeMs) await catchUp();
+      if (Date.now() - lastAttemptAt < maxAgeMs) return;
+      lastAttemptAt = Date.now();
+      await catchUp();
     },
 
     async start(): Promise<void> {
