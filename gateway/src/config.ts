@@ -13,6 +13,8 @@ export interface GatewayConfig extends ClientSettings {
   corsOrigins: string[];
   /** Where Prometheus scrapes `/metrics`, apart from the public port. */
   metricsPort: number;
+  /** Operation names counted by name in metrics. */
+  metricsOperationNames: string[];
 }
 
 /** What the gateway needs to know about its clients; read the same way by the all-in-one launcher. */
@@ -62,6 +64,7 @@ export function loadGatewayConfig(env: Env, subgraphNames: readonly string[]): G
       subgraphTimeoutMs: r.int('SUBGRAPH_TIMEOUT_MS', { default: 5_000, min: 50, max: 120_000 }),
       maxBodyBytes: r.int('MAX_BODY_BYTES', { default: 100_000, min: 1_000, max: 10_000_000 }),
       metricsPort: r.int('METRICS_PORT', { default: GATEWAY_DEFAULT_METRICS_PORT, min: 0, max: 65_535 }),
+      metricsOperationNames: readOperationNames(r),
       corsOrigins: r
         .string('CORS_ORIGINS', '*')
         .split(',')
@@ -69,4 +72,16 @@ export function loadGatewayConfig(env: Env, subgraphNames: readonly string[]): G
       ...readClientSettings(r),
     };
   });
+}
+
+/**
+ * METRICS_OPERATION_NAMES: the operations (by name, comma-separated) the gateway's metrics
+ * count by name, e.g. those of your own web app; any other name is counted as `other`.
+ */
+export function readOperationNames(r: EnvReader): string[] {
+  return r
+    .string('METRICS_OPERATION_NAMES', '')
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
 }

@@ -23,6 +23,7 @@ import { createTokenVerifier, type TokenSettings } from './tokens.js';
 export {
   loadGatewayConfig,
   readClientSettings,
+  readOperationNames,
   GATEWAY_DEFAULT_METRICS_PORT,
   GATEWAY_DEFAULT_PORT,
   type ClientSettings,
@@ -55,6 +56,8 @@ export interface GatewayDeps {
   trustedProxyHops: number;
   /** Where Prometheus scrapes `/metrics` (0: any free port; null: not served). */
   metricsPort: number | null;
+  /** Operation names the metrics count by name (METRICS_OPERATION_NAMES); the rest are `other`. */
+  metricsOperationNames: readonly string[];
   logger: Logger;
 }
 
@@ -118,6 +121,7 @@ export async function serveGateway(deps: GatewayDeps, listenOptions: ListenOptio
     // The gateway's port is public: its metrics are served on a port of their own.
     metricsOnMainPort: false,
     traceTrust: 'public',
+    knownOperations: deps.metricsOperationNames,
     createApollo: (plugins) =>
       (apollo = new ApolloServer<GatewayContext>({
         gateway,

@@ -32,6 +32,7 @@ await runService(
         corsOrigins: config.corsOrigins,
         trustedProxyHops: config.trustedProxyHops,
         metricsPort: config.metricsPort,
+        metricsOperationNames: config.metricsOperationNames,
         logger,
       },
       config.service,

@@ -1,7 +1,12 @@
 import { fileURLToPath } from 'node:url';
 import { readConfig, readShutdownDelayMs, type Env } from '@agora/config';
 import { SUBGRAPHS, type SubgraphName } from '@agora/schema';
-import { GATEWAY_DEFAULT_METRICS_PORT, readClientSettings, type ClientSettings } from '@agora/gateway';
+import {
+  GATEWAY_DEFAULT_METRICS_PORT,
+  readClientSettings,
+  readOperationNames,
+  type ClientSettings,
+} from '@agora/gateway';
 import { readOpenListSettings, type OpenListSettings } from '@agora/petitions';
 import { readCheckoutSettings, type CheckoutSettings } from '@agora/orders';
 import { readSigningSettings, type SigningSettings } from '@agora/signatures';
@@ -24,6 +29,8 @@ export interface LauncherConfig extends ClientSettings, OpenListSettings {
   gatewayPort: number;
   /** Where the gateway's Prometheus metrics are served. */
   gatewayMetricsPort: number;
+  /** Operation names the gateway's metrics count by name (the gateway's own reader). */
+  metricsOperationNames: string[];
   /** On SIGTERM, how long the gateway keeps serving with readiness failing before it closes. */
   shutdownDelayMs: number;
   subgraphPorts: Record<SubgraphName, number>;
@@ -54,6 +61,7 @@ export function loadLauncherConfig(env: Env): LauncherConfig {
       host: r.string('HOST', '127.0.0.1'),
       gatewayPort: r.int('PORT', { default: 4000, min: 0, max: 65_535 }),
       shutdownDelayMs: readShutdownDelayMs(r, production),
+      metricsOperationNames: readOperationNames(r),
       gatewayMetricsPort: r.int('METRICS_PORT', { default: GATEWAY_DEFAULT_METRICS_PORT, min: 0, max: 65_535 }),
       // Consecutive ports from the base (4001 users … 4006 signatures); 0 picks free ones.
       subgraphPorts: Object.fromEntries(

@@ -47,6 +47,7 @@ async function startAllInOne(): Promise<Stoppable> {
       host: config.host,
       gatewayPort: config.gatewayPort,
       gatewayMetricsPort: config.gatewayMetricsPort,
+      metricsOperationNames: config.metricsOperationNames,
       shutdownDelayMs: config.shutdownDelayMs,
       subgraphPorts: config.subgraphPorts,
       gatewaySecret: config.gatewaySecret ?? state.gatewaySecret,

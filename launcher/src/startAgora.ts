@@ -31,6 +31,8 @@ export interface AgoraOptions {
   gatewayPort: number;
   /** Where the gateway's `/metrics` is served (0: any free port; null: not served). */
   gatewayMetricsPort: number | null;
+  /** Operation names the gateway's metrics count by name. */
+  metricsOperationNames: readonly string[];
   /**
    * On stop, how long the gateway keeps serving with readiness failing, so a load balancer
    * stops sending before it closes (the subgraphs behind it stop after it, at once).
@@ -245,6 +247,7 @@ export async function allInOneGatewayDeps(
     corsOrigins: ['*'],
     trustedProxyHops: options.trustedProxyHops,
     metricsPort: options.gatewayMetricsPort,
+    metricsOperationNames: options.metricsOperationNames,
     logger: options.logger.child('gateway'),
   };
 }

@@ -44,6 +44,8 @@ export async function startTestAgora(overrides: Partial<AgoraOptions> = {}) {
     host: '127.0.0.1',
     gatewayPort: 0,
     gatewayMetricsPort: 0,
+    // The operations the observability test follows by name.
+    metricsOperationNames: ['Checkout'],
     shutdownDelayMs: 0,
     subgraphPorts: { users: 0, inventory: 0, orders: 0, financial: 0, petitions: 0, signatures: 0 },
     gatewaySecret: TEST_GATEWAY_SECRET,

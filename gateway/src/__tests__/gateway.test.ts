@@ -107,6 +107,7 @@ describe('gateway', () => {
       corsOrigins: ['*'],
       trustedProxyHops: 0,
       metricsPort: null,
+      metricsOperationNames: [],
       logger: silentLogger,
     };
   }

@@ -55,7 +55,8 @@ describe('observability', () => {
     const productId = await addProduct(dbs, 5, 1_000);
     const buyer = await shopper(agora, 5_000, [{ productId, quantity: 2 }]);
     const gatewayBefore = await scrape(agora.gatewayMetricsUrl as string);
-    const mutation = { operation_type: 'mutation' };
+    // Checkout is in the test's METRICS_OPERATION_NAMES: it is counted by name.
+    const mutation = { operation_type: 'mutation', operation_name: 'Checkout' };
     const okBefore = sample(gatewayBefore, 'agora_graphql_operations_total', { ...mutation, outcome: 'ok' }) ?? 0;
     const timedBefore = sample(gatewayBefore, 'agora_graphql_operation_duration_seconds_count', mutation) ?? 0;
     const ordersFetchesBefore =
@@ -73,8 +74,24 @@ describe('observability', () => {
       ordersFetchesBefore + 1,
     );
     expect(sample(gateway, 'agora_subscriptions_active', {})).toBe(0);
-    // Names are the clients' to choose: they stay out of the metrics.
-    expect(gateway).not.toContain('Checkout');
+
+    // A name nobody listed is counted as `other`: clients cannot grow the label set.
+    const otherBefore =
+      sample(gateway, 'agora_graphql_operations_total', {
+        operation_type: 'query',
+        operation_name: 'other',
+        outcome: 'ok',
+      }) ?? 0;
+    dataOf(await agora.request('query Junk42 { __typename }'));
+    const afterJunk = await scrape(agora.gatewayMetricsUrl as string);
+    expect(afterJunk).not.toContain('Junk42');
+    expect(
+      sample(afterJunk, 'agora_graphql_operations_total', {
+        operation_type: 'query',
+        operation_name: 'other',
+        outcome: 'ok',
+      }),
+    ).toBe(otherBefore + 1);
 
     const orders = await scrape(metricsOf('orders'));
     expect(sample(orders, 'agora_checkout_outcomes_total', { outcome: 'order' })).toBe(1);

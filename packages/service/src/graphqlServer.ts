@@ -50,6 +50,8 @@ export interface GraphQLServerOptions<Context extends object> {
   metricsOnMainPort: boolean;
   /** Whether callers' trace context and request ids are continued (`peers`) or only noted (`public`). */
   traceTrust: TraceTrust;
+  /** Operation names counted under their own name in metrics (the rest are `other`). */
+  knownOperations?: readonly string[];
 }
 
 /**
@@ -67,7 +69,7 @@ export async function serveGraphQL<Context extends object>(
   const httpServer = http.createServer(app);
   const apollo = options.createApollo([
     ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: options.stopGracePeriodMs ?? 10_000 }),
-    operationMetricsPlugin(metrics),
+    operationMetricsPlugin(metrics, new Set(options.knownOperations ?? [])),
   ]);
   await apollo.start();
   await options.start?.();

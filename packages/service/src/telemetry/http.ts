@@ -62,12 +62,18 @@ export function traceRequests(service: string, trust: TraceTrust): RequestHandle
 }
 
 /**
- * Counts and times every operation by type and outcome, and names it on the request's span.
- * Names stay out of the metrics: clients choose them, and every name a label took would
- * stay a time series for good. Operations the gateway runs for itself (a subscription's
- * query, which has no HTTP request) are not counted.
+ * Counts and times every operation by type, name and outcome, and names it on the request's
+ * span. Only names the operator listed (`knownOperations`) become label values, the rest are
+ * `other`: clients choose names, and every name a label took would stay a time series for
+ * good. Operations the gateway runs for itself (a subscription's query, which has no HTTP
+ * request) are not counted.
  */
-export function operationMetricsPlugin(metrics: ServiceMetrics): ApolloServerPlugin {
+export function operationMetricsPlugin(
+  metrics: ServiceMetrics,
+  knownOperations: ReadonlySet<string> = new Set(),
+): ApolloServerPlugin {
+  const nameLabel = (name: string | null | undefined) =>
+    typeof name === 'string' && knownOperations.has(name) ? name : 'other';
   return {
     async requestDidStart({ request }) {
       if (request.http === undefined) return {};
@@ -78,12 +84,14 @@ export function operationMetricsPlugin(metrics: ServiceMetrics): ApolloServerPlu
           span?.setAttribute('graphql.operation.type', operation?.operation ?? 'unknown');
           if (operationName !== null) span?.setAttribute('graphql.operation.name', operationName.slice(0, 100));
         },
-        async willSendResponse({ operation, response }) {
-          const type = operation?.operation ?? 'unparsed';
+        async willSendResponse({ operation, operationName, response }) {
+          const labels = {
+            operation_type: operation?.operation ?? 'unparsed',
+            operation_name: nameLabel(operationName),
+          };
           const failed = response.body.kind === 'single' && (response.body.singleResult.errors?.length ?? 0) > 0;
-          metrics.operations.inc({ operation_type: type, outcome: failed ? 'error' : 'ok' });
-          const seconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
-          metrics.operationSeconds.observe({ operation_type: type }, seconds);
+          metrics.operations.inc({ ...labels, outcome: failed ? 'error' : 'ok' });
+          metrics.operationSeconds.observe(labels, Number(process.hrtime.bigint() - startedAt) / 1e9);
         },
       };
     },

@@ -8,9 +8,9 @@ import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client
  */
 export interface ServiceMetrics {
   registry: Registry;
-  /** GraphQL operations answered, by type and outcome (`ok` or `error`). */
-  operations: Counter<'operation_type' | 'outcome'>;
-  operationSeconds: Histogram<'operation_type'>;
+  /** GraphQL operations answered, by type, name (when known) and outcome (`ok` or `error`). */
+  operations: Counter<'operation_type' | 'operation_name' | 'outcome'>;
+  operationSeconds: Histogram<'operation_type' | 'operation_name'>;
 }
 
 export function createServiceMetrics(service: string): ServiceMetrics {
@@ -21,14 +21,14 @@ export function createServiceMetrics(service: string): ServiceMetrics {
     registry,
     operations: new Counter({
       name: 'agora_graphql_operations_total',
-      help: 'GraphQL operations answered, by type and outcome.',
-      labelNames: ['operation_type', 'outcome'],
+      help: 'GraphQL operations answered, by type, name (operations named in METRICS_OPERATION_NAMES, else other) and outcome.',
+      labelNames: ['operation_type', 'operation_name', 'outcome'],
       registers: [registry],
     }),
     operationSeconds: new Histogram({
       name: 'agora_graphql_operation_duration_seconds',
       help: 'Time to answer a GraphQL operation.',
-      labelNames: ['operation_type'],
+      labelNames: ['operation_type', 'operation_name'],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers: [registry],
     }),
