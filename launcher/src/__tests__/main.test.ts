@@ -93,6 +93,17 @@ describe('npm start', () => {
     }
   }
 
+  /** `npm start` on the test PostgreSQL, on free ports, with this file's databases and folder. */
+  const allInOne = (more: Record<string, string> = {}) => ({
+    DATABASE_URL: TEST_DATABASE_SERVER,
+    DATABASE_PREFIX: prefix,
+    AGORA_DATA_DIR: dataDir,
+    PORT: '0',
+    SUBGRAPH_BASE_PORT: '0',
+    METRICS_PORT: '0',
+    ...more,
+  });
+
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'agora-main-'));
   });
@@ -105,14 +116,7 @@ describe('npm start', () => {
   });
 
   it('should print the gateway URL, serve demo data there, and stop cleanly on SIGINT', async () => {
-    const agora = launch([], {
-      DATABASE_URL: TEST_DATABASE_SERVER,
-      DATABASE_PREFIX: prefix,
-      AGORA_DATA_DIR: dataDir,
-      PORT: '0',
-      SUBGRAPH_BASE_PORT: '0',
-      METRICS_PORT: '0',
-    });
+    const agora = launch([], allInOne());
     const [, url] = await agora.waitFor(/GraphQL \+ Apollo Sandbox: (http:\/\/\S+\/graphql)/);
 
     const result = await postGraphQL(
@@ -129,14 +133,7 @@ describe('npm start', () => {
 
   it('should not load the demo data again on the next start', async () => {
     const sessionsBefore = await countSessions();
-    const again = launch([], {
-      DATABASE_URL: TEST_DATABASE_SERVER,
-      DATABASE_PREFIX: prefix,
-      AGORA_DATA_DIR: dataDir,
-      PORT: '0',
-      SUBGRAPH_BASE_PORT: '0',
-      METRICS_PORT: '0',
-    });
+    const again = launch([], allInOne());
     await again.waitFor(/GraphQL \+ Apollo Sandbox: /);
     again.child.kill('SIGINT');
     expect(await exitOf(again.child)).toBe(0);
@@ -145,15 +142,7 @@ describe('npm start', () => {
   });
 
   it('should stop on SIGTERM under load with no failed request: readiness first, in-flight answered, watchers closed properly', async () => {
-    const agora = launch([], {
-      DATABASE_URL: TEST_DATABASE_SERVER,
-      DATABASE_PREFIX: prefix,
-      AGORA_DATA_DIR: dataDir,
-      PORT: '0',
-      SUBGRAPH_BASE_PORT: '0',
-      METRICS_PORT: '0',
-      SHUTDOWN_DELAY_MS: '1500',
-    });
+    const agora = launch([], allInOne({ SHUTDOWN_DELAY_MS: '1500' }));
     const [, url] = (await agora.waitFor(/GraphQL \+ Apollo Sandbox: (http:\/\/\S+\/graphql)/)) as [string, string];
     const petitionId = dataOf(
       await postGraphQL<{ openPetitions: { nodes: { id: string }[] } }>(
