@@ -7,13 +7,13 @@ import {
   readOperationNames,
   type ClientSettings,
 } from '@agora/gateway';
-import { readOpenListSettings, type OpenListSettings } from '@agora/petitions';
+import { readPetitionsSettings, type PetitionsSettings } from '@agora/petitions';
 import { readCheckoutSettings, type CheckoutSettings } from '@agora/orders';
 import { readSigningSettings, type SigningSettings } from '@agora/signatures';
 import { readAttemptLimits, type AttemptLimits } from '@agora/users';
 
 /** How `npm start` runs Agora in one process; every setting has a default that just works. */
-export interface LauncherConfig extends ClientSettings, OpenListSettings {
+export interface LauncherConfig extends ClientSettings, PetitionsSettings {
   /** A PostgreSQL server to use instead of the embedded one. */
   databaseUrl: string | undefined;
   /** Each subgraph's database is named `<prefix><subgraph>`, e.g. agora_users. */
@@ -73,7 +73,7 @@ export function loadLauncherConfig(env: Env): LauncherConfig {
       seedDemoData: r.boolean('SEED_DEMO_DATA', !production),
       // The services' own settings, read by their own readers.
       ...readClientSettings(r),
-      ...readOpenListSettings(r),
+      ...readPetitionsSettings(r),
       signing: readSigningSettings(r),
       attemptLimits: readAttemptLimits(r),
       checkout: readCheckoutSettings(r),

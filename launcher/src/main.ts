@@ -61,6 +61,7 @@ async function startAllInOne(): Promise<Stoppable> {
       coalesceMs: config.coalesceMs,
       queryLimits: config.queryLimits,
       openListReconcileIntervalMs: config.openListReconcileIntervalMs,
+      draftsPerHour: config.draftsPerHour,
       signing: config.signing,
       attemptLimits: config.attemptLimits,
       checkout: config.checkout,

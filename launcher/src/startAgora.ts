@@ -57,6 +57,8 @@ export interface AgoraOptions {
   queryLimits: QueryLimits;
   /** How often petitions checks its open list in Redis against PostgreSQL. */
   openListReconcileIntervalMs: number;
+  /** Petitions one user may write per hour. */
+  draftsPerHour: number;
   signing: SigningSettings;
   /** Login and registration attempts allowed (the users service's own settings). */
   attemptLimits: AttemptLimits;
@@ -170,6 +172,8 @@ export async function startAgora(options: AgoraOptions): Promise<RunningAgora> {
         kv: adapters.kv,
         logger: options.logger.child('petitions'),
         openListReconcileIntervalMs: options.openListReconcileIntervalMs,
+        rateLimiter: adapters.rateLimiter,
+        draftsPerHour: options.draftsPerHour,
       }),
     );
     const ordersPeers = {

@@ -60,6 +60,7 @@ export async function startTestAgora(overrides: Partial<AgoraOptions> = {}) {
     // The limits a deployment gets by default: the tests prove the clients' operations fit.
     queryLimits: defaultQueryLimits(),
     openListReconcileIntervalMs: 60_000,
+    draftsPerHour: 10_000,
     signing: {
       replicaSyncIntervalMs: 3_600_000,
       reconcileIntervalMs: 3_600_000,

@@ -7,19 +7,24 @@ import {
   type ServiceConfig,
 } from '@agora/config';
 
-export interface OpenListSettings {
+export interface PetitionsSettings {
   /** How often the open list in Redis is checked against PostgreSQL. */
   openListReconcileIntervalMs: number;
+  /** Petitions one user may write per hour (drafts cost nothing else, so this bounds them). */
+  draftsPerHour: number;
 }
 
-export interface PetitionsConfig extends OpenListSettings {
+export interface PetitionsConfig extends PetitionsSettings {
   service: ServiceConfig;
   databaseUrl: string;
 }
 
 /** Read the same way here and by the all-in-one launcher. */
-export function readOpenListSettings(r: EnvReader): OpenListSettings {
-  return { openListReconcileIntervalMs: r.int('OPEN_LIST_RECONCILE_INTERVAL_MS', { default: 60_000, min: 100 }) };
+export function readPetitionsSettings(r: EnvReader): PetitionsSettings {
+  return {
+    openListReconcileIntervalMs: r.int('OPEN_LIST_RECONCILE_INTERVAL_MS', { default: 60_000, min: 100 }),
+    draftsPerHour: r.int('DRAFT_LIMIT_PER_HOUR', { default: 30, min: 1 }),
+  };
 }
 
 export const PETITIONS_DEFAULT_PORT = 4005;
@@ -29,6 +34,6 @@ export function loadPetitionsConfig(env: Env): PetitionsConfig {
   return readConfig('petitions', env, (r) => ({
     service: readServiceConfig(r, PETITIONS_DEFAULT_PORT),
     databaseUrl: readDatabaseUrl(r, 'postgres://postgres@127.0.0.1:5432/agora_petitions'),
-    ...readOpenListSettings(r),
+    ...readPetitionsSettings(r),
   }));
 }

@@ -22,6 +22,8 @@ export function petitionsDeployment(env: Env, logger: Logger): SubgraphDeploymen
         kv: adapters.kv,
         logger,
         openListReconcileIntervalMs: config.openListReconcileIntervalMs,
+        rateLimiter: adapters.rateLimiter,
+        draftsPerHour: config.draftsPerHour,
       }),
     close: () => adapters.close(),
   };

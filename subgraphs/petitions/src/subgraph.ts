@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import type { KeyValueStore, PubSub, RankedSet } from '@agora/adapters';
+import type { KeyValueStore, PubSub, RankedSet, RateLimiter } from '@agora/adapters';
 import type { Db } from '@agora/db';
 import { buildSchemaFromFile, type Logger, type SubgraphDefinition } from '@agora/service';
 import type { PetitionsContext } from './context.js';
@@ -12,8 +12,8 @@ import { createPetitionStore } from './store/petitionStore.js';
 export {
   PETITIONS_DEFAULT_PORT,
   loadPetitionsConfig,
-  readOpenListSettings,
-  type OpenListSettings,
+  readPetitionsSettings,
+  type PetitionsSettings,
   type PetitionsConfig,
 } from './config.js';
 
@@ -30,13 +30,23 @@ export interface PetitionsDeps {
   logger: Logger;
   /** How often the open list in Redis is checked against PostgreSQL. */
   openListReconcileIntervalMs: number;
+  /** Counts petitions written per user (DRAFT_LIMIT_PER_HOUR), shared by every replica. */
+  rateLimiter: RateLimiter;
+  draftsPerHour: number;
 }
 
 /** Builds the petitions subgraph: drafts, launches, closes. Loads the open list into Redis when served. */
 export function createPetitionsSubgraph(deps: PetitionsDeps): SubgraphDefinition<PetitionsContext> {
   const store = createPetitionStore(deps.db);
   const openList = createOpenList({ store, rankedSets: deps.rankedSets, kv: deps.kv, logger: deps.logger });
-  const petitions = createPetitions({ store, openList, pubsub: deps.pubsub, logger: deps.logger });
+  const petitions = createPetitions({
+    store,
+    openList,
+    pubsub: deps.pubsub,
+    logger: deps.logger,
+    limiter: deps.rateLimiter,
+    draftsPerHour: deps.draftsPerHour,
+  });
   let reconciler: NodeJS.Timeout | undefined;
   const reconcile = () =>
     openList

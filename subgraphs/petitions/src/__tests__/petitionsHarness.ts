@@ -1,12 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { MemKeyValueStore, MemPubSub, MemRankedSet, TOPICS, type Message, type RankedSet } from '@agora/adapters';
+import {
+  MemKeyValueStore,
+  MemPubSub,
+  MemRankedSet,
+  MemRateLimiter,
+  TOPICS,
+  type Message,
+  type RankedSet,
+} from '@agora/adapters';
 import { runMigrations } from '@agora/db';
 import { silentLogger } from '@agora/service';
 import { MessageQueue, createTestDatabase, dataOf, serveTestSubgraph } from '@agora/testkit';
 import { PETITIONS_MIGRATIONS_DIR, createPetitionsSubgraph } from '../subgraph.js';
 
 /** The petitions subgraph on its own fresh database, with in-process pub/sub it listens to. */
-export async function startPetitions(options: { rankedSets?: RankedSet } = {}) {
+export async function startPetitions(options: { rankedSets?: RankedSet; draftsPerHour?: number } = {}) {
   const database = await createTestDatabase('petitions');
   await runMigrations(database.db, PETITIONS_MIGRATIONS_DIR);
   const pubsub = new MemPubSub();
@@ -21,6 +29,8 @@ export async function startPetitions(options: { rankedSets?: RankedSet } = {}) {
       kv: new MemKeyValueStore(),
       logger: silentLogger,
       openListReconcileIntervalMs: 3_600_000,
+      rateLimiter: new MemRateLimiter(),
+      draftsPerHour: options.draftsPerHour ?? 1_000,
     }),
   );
   return {

@@ -1,7 +1,7 @@
-import { TOPICS, type PetitionLifecycleEvent, type PubSub } from '@agora/adapters';
+import { TOPICS, type PetitionLifecycleEvent, type PubSub, type RateLimiter } from '@agora/adapters';
 import { isUuid } from '@agora/db';
 import { checkTextLength, type InputProblem } from '@agora/errors';
-import type { Logger } from '@agora/service';
+import { firstExceededLimit, type Logger } from '@agora/service';
 import type { PetitionRecord, PetitionStore, PetitionText, PetitionTx } from '../store/petitionStore.js';
 import type { OpenList } from './openList.js';
 import { describeRefusal, nextStatus, type PetitionChange, type PetitionStatus } from './lifecycle.js';
@@ -11,13 +11,17 @@ export type PetitionOutcome =
   | { kind: 'notFound'; petitionId: string }
   | { kind: 'notCreator' }
   | { kind: 'invalidTransition'; status: PetitionStatus; message: string }
-  | { kind: 'invalidInput'; problem: InputProblem };
+  | { kind: 'invalidInput'; problem: InputProblem }
+  | { kind: 'rateLimited'; retryAfterSeconds: number };
 
 export interface PetitionDeps {
   store: PetitionStore;
   pubsub: PubSub;
   openList: OpenList;
   logger: Logger;
+  /** Counts petitions written per user, shared by every replica. */
+  limiter: RateLimiter;
+  draftsPerHour: number;
 }
 
 export const TITLE_LIMITS = { min: 1, max: 150 };
@@ -96,6 +100,13 @@ export function createPetitions(deps: PetitionDeps) {
     async create(creatorId: string, input: PetitionText): Promise<PetitionOutcome> {
       const problem = checkPetitionText(input);
       if (problem !== null) return { kind: 'invalidInput', problem };
+      // Fails open with its store away: a draft is cheap, and the list of them is capped.
+      const exceeded = await firstExceededLimit(
+        deps.limiter,
+        [{ by: 'user', key: `petitions:drafts:user:${creatorId}`, limit: deps.draftsPerHour, windowSeconds: 3_600 }],
+        { whenUnavailable: 'allow', logger: deps.logger },
+      );
+      if (exceeded !== null) return { kind: 'rateLimited', retryAfterSeconds: exceeded.retryAfterSeconds };
       return { kind: 'petition', petition: await deps.store.insertPetition(creatorId, trimmed(input)) };
     },
 

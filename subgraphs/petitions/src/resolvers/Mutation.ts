@@ -1,4 +1,4 @@
-import { UnreachableCaseError, invalidInput } from '@agora/errors';
+import { RateLimitedError, UnreachableCaseError, invalidInput } from '@agora/errors';
 import { requireViewer } from '@agora/service';
 import type { MutationResolvers, ResolversTypes } from '../__generated__/resolvers.js';
 import type { PetitionOutcome } from '../domain/petitions.js';
@@ -40,6 +40,11 @@ function toPetitionResult(outcome: PetitionOutcome): ResolversTypes['PetitionRes
       };
     case 'invalidInput':
       return invalidInput(outcome.problem.field, outcome.problem.message);
+    case 'rateLimited':
+      throw new RateLimitedError(
+        `You have written many petitions this hour; try again in ${outcome.retryAfterSeconds} seconds.`,
+        outcome.retryAfterSeconds,
+      );
     default:
       throw new UnreachableCaseError(outcome);
   }
