@@ -63,6 +63,7 @@ export {
   addressCheck,
   addressLimitKey,
   firstExceededLimit,
+  userAndAddressChecks,
   type RateLimitCheck,
   type RateLimitExceeded,
   type WhenLimitsUnavailable,

@@ -64,6 +64,24 @@ export function addressCheck(
 }
 
 /**
+ * The checks of an action limited per user and per client address, the user first: a user
+ * over their own limit is refused before they use up what everyone behind their address shares.
+ * Keys are `<keyPrefix>:user:<id>` and `<keyPrefix>:address:<address>`.
+ */
+export function userAndAddressChecks(
+  keyPrefix: string,
+  userId: string,
+  clientAddress: string | null,
+  limits: { perUser: number; perAddress: number },
+  windowSeconds: number,
+): RateLimitCheck<'user' | 'address'>[] {
+  return [
+    { by: 'user', key: `${keyPrefix}:user:${userId}`, limit: limits.perUser, windowSeconds },
+    ...addressCheck(`${keyPrefix}:address`, clientAddress, limits.perAddress, windowSeconds),
+  ];
+}
+
+/**
  * What one client is counted as: an IPv4 address as it is, an IPv6 address by its /64
  * network, since one subscriber is routinely given a whole /64 and could otherwise take a new
  * address for every attempt.

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ServiceUnavailableError, UnauthenticatedError, UnreachableCaseError, type InputProblem } from '@agora/errors';
 import type { RateLimiter } from '@agora/adapters';
-import { ServiceCallError, addressCheck, firstExceededLimit, type Identity, type Logger } from '@agora/service';
+import { ServiceCallError, firstExceededLimit, userAndAddressChecks, type Identity, type Logger } from '@agora/service';
 import type { FinancialClient } from '../clients/financialClient.js';
 import type { InventoryClient, ProductInfo } from '../clients/inventoryClient.js';
 import type { UsersClient } from '../clients/usersClient.js';
@@ -175,15 +175,7 @@ export function createCheckout(deps: CheckoutDeps) {
   async function overLimit(userId: string, clientAddress: string | null): Promise<CheckoutOutcome | null> {
     const exceeded = await firstExceededLimit(
       deps.limiter,
-      [
-        {
-          by: 'user' as const,
-          key: `orders:checkout:user:${userId}`,
-          limit: deps.limits.perUser,
-          windowSeconds: LIMIT_WINDOW_SECONDS,
-        },
-        ...addressCheck('orders:checkout:address', clientAddress, deps.limits.perAddress, LIMIT_WINDOW_SECONDS),
-      ],
+      userAndAddressChecks('orders:checkout', userId, clientAddress, deps.limits, LIMIT_WINDOW_SECONDS),
       { whenUnavailable: 'allow', logger: deps.logger },
     );
     return exceeded === null ? null : { kind: 'rateLimited', ...exceeded };

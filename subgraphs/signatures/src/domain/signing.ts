@@ -1,7 +1,7 @@
 import type { RateLimiter } from '@agora/adapters';
 import { isUuid } from '@agora/db';
 import { UnreachableCaseError } from '@agora/errors';
-import { addressCheck, createBatcher, firstExceededLimit, type Logger } from '@agora/service';
+import { createBatcher, firstExceededLimit, userAndAddressChecks, type Logger } from '@agora/service';
 import type { SignAttempt, SignatureCountRecord, SignatureStore, SignRequest } from '../store/signatureStore.js';
 import type { PetitionReplica } from './petitionReplica.js';
 import type { SignatureCounts } from './signatureCounts.js';
@@ -69,15 +69,7 @@ export function createSigning(deps: SigningDeps) {
   async function overLimit(userId: string, clientAddress: string | null): Promise<SignOutcome | null> {
     const exceeded = await firstExceededLimit(
       deps.rateLimiter,
-      [
-        {
-          by: 'user' as const,
-          key: `signatures:rate:user:${userId}`,
-          limit: deps.limits.perUser,
-          windowSeconds: WINDOW_SECONDS,
-        },
-        ...addressCheck('signatures:rate:address', clientAddress, deps.limits.perAddress, WINDOW_SECONDS),
-      ],
+      userAndAddressChecks('signatures:rate', userId, clientAddress, deps.limits, WINDOW_SECONDS),
       { whenUnavailable: 'allow', logger: deps.logger },
     );
     return exceeded === null ? null : { kind: 'rateLimited', ...exceeded };
