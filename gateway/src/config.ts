@@ -63,7 +63,7 @@ export function loadGatewayConfig(env: Env, subgraphNames: readonly string[]): G
       subgraphUrls,
       subgraphTimeoutMs: r.int('SUBGRAPH_TIMEOUT_MS', { default: 5_000, min: 50, max: 120_000 }),
       maxBodyBytes: r.int('MAX_BODY_BYTES', { default: 100_000, min: 1_000, max: 10_000_000 }),
-      metricsPort: r.int('METRICS_PORT', { default: GATEWAY_DEFAULT_METRICS_PORT, min: 0, max: 65_535 }),
+      metricsPort: readMetricsPort(r),
       metricsOperationNames: readOperationNames(r),
       corsOrigins: r
         .string('CORS_ORIGINS', '*')
@@ -84,4 +84,9 @@ export function readOperationNames(r: EnvReader): string[] {
     .split(',')
     .map((name) => name.trim())
     .filter((name) => name !== '');
+}
+
+/** METRICS_PORT, read the same way here and by the all-in-one launcher. */
+export function readMetricsPort(r: EnvReader): number {
+  return r.int('METRICS_PORT', { default: GATEWAY_DEFAULT_METRICS_PORT, min: 0, max: 65_535 });
 }

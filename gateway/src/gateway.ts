@@ -23,6 +23,7 @@ import { createTokenVerifier, type TokenSettings } from './tokens.js';
 export {
   loadGatewayConfig,
   readClientSettings,
+  readMetricsPort,
   readOperationNames,
   GATEWAY_DEFAULT_METRICS_PORT,
   GATEWAY_DEFAULT_PORT,

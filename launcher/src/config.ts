@@ -1,12 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { readConfig, readShutdownDelayMs, type Env } from '@agora/config';
 import { SUBGRAPHS, type SubgraphName } from '@agora/schema';
-import {
-  GATEWAY_DEFAULT_METRICS_PORT,
-  readClientSettings,
-  readOperationNames,
-  type ClientSettings,
-} from '@agora/gateway';
+import { readClientSettings, readMetricsPort, readOperationNames, type ClientSettings } from '@agora/gateway';
 import { readPetitionsSettings, type PetitionsSettings } from '@agora/petitions';
 import { readCheckoutSettings, type CheckoutSettings } from '@agora/orders';
 import { readSigningSettings, type SigningSettings } from '@agora/signatures';
@@ -62,7 +57,7 @@ export function loadLauncherConfig(env: Env): LauncherConfig {
       gatewayPort: r.int('PORT', { default: 4000, min: 0, max: 65_535 }),
       shutdownDelayMs: readShutdownDelayMs(r, production),
       metricsOperationNames: readOperationNames(r),
-      gatewayMetricsPort: r.int('METRICS_PORT', { default: GATEWAY_DEFAULT_METRICS_PORT, min: 0, max: 65_535 }),
+      gatewayMetricsPort: readMetricsPort(r),
       // Consecutive ports from the base (4001 users … 4006 signatures); 0 picks free ones.
       subgraphPorts: Object.fromEntries(
         SUBGRAPHS.map(({ name }, index) => [name, subgraphBasePort === 0 ? 0 : subgraphBasePort + index]),
