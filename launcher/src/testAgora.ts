@@ -66,6 +66,7 @@ export async function startTestAgora(overrides: Partial<AgoraOptions> = {}) {
       reconcileIntervalMs: 3_600_000,
       maxBatch: 500,
       replicaMaxAgeMs: null,
+      countsSource: 'redis',
       limits: { perUser: 1_000, perAddress: 100_000 },
     },
     // Tests register hundreds of users from one address; the limits' own test lowers these.

@@ -43,6 +43,7 @@ describe('signing rate limits through the gateway', () => {
         reconcileIntervalMs: 3_600_000,
         maxBatch: 500,
         replicaMaxAgeMs: null,
+        countsSource: 'redis',
         limits: { perUser: 3, perAddress: 5 },
       },
     });

@@ -22,7 +22,15 @@ export interface SigningSettings {
    * no events and sets it).
    */
   replicaMaxAgeMs: number | null;
+  /**
+   * Where counts and the most-signed ranking are read from: Redis (kept after each commit), or
+   * PostgreSQL straight away — to compare the two (the benchmark does), or to take a
+   * misbehaving Redis out of the read path without a deploy.
+   */
+  countsSource: CountsSource;
 }
+
+export type CountsSource = 'redis' | 'postgres';
 
 export interface SignaturesConfig {
   service: ServiceConfig;
@@ -63,5 +71,6 @@ export function readSigningSettings(r: EnvReader): SigningSettings {
     },
     replicaMaxAgeMs:
       r.optional('REPLICA_MAX_AGE_MS') === undefined ? null : r.int('REPLICA_MAX_AGE_MS', { default: 1_000, min: 0 }),
+    countsSource: r.oneOf('COUNTS_SOURCE', ['redis', 'postgres'], 'redis'),
   };
 }

@@ -54,6 +54,7 @@ export function createSignaturesSubgraph(deps: SignaturesDeps): SubgraphDefiniti
     rankedSets: deps.rankedSets,
     pubsub: deps.pubsub,
     logger: deps.logger,
+    source: deps.settings.countsSource,
   });
   const replica = createPetitionReplica({
     store: createReplicaStore(deps.db),

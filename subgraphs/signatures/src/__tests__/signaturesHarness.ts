@@ -11,6 +11,7 @@ import { runMigrations } from '@agora/db';
 import { ServiceUnavailableError } from '@agora/errors';
 import { silentLogger, type ServiceClient, createServiceMetrics } from '@agora/service';
 import { createTestDatabase, serveTestSubgraph } from '@agora/testkit';
+import type { CountsSource } from '../config.js';
 import type { SigningLimits } from '../domain/signing.js';
 import { SIGNATURES_MIGRATIONS_DIR, createSignaturesSubgraph } from '../subgraph.js';
 
@@ -45,7 +46,12 @@ export function createFakePetitionsLog() {
 
 /** The signatures subgraph on its own fresh database, with in-process pub/sub and a fake petitions log. */
 export async function startSignatures(
-  options: { limits?: SigningLimits; rateLimiter?: RateLimiter; replicaMaxAgeMs?: number | null } = {},
+  options: {
+    limits?: SigningLimits;
+    rateLimiter?: RateLimiter;
+    replicaMaxAgeMs?: number | null;
+    countsSource?: CountsSource;
+  } = {},
 ) {
   const database = await createTestDatabase('signatures');
   await runMigrations(database.db, SIGNATURES_MIGRATIONS_DIR);
@@ -66,6 +72,7 @@ export async function startSignatures(
         reconcileIntervalMs: 3_600_000,
         maxBatch: 500,
         replicaMaxAgeMs: options.replicaMaxAgeMs ?? null,
+        countsSource: options.countsSource ?? 'redis',
         limits: options.limits ?? { perUser: 1_000, perAddress: 100_000 },
       },
     }),

@@ -258,3 +258,37 @@ describe('signatures signing where no lifecycle events arrive (a function)', () 
     expect(await sign()).toBe('PetitionNotOpen');
   });
 });
+
+describe('signatures read side with COUNTS_SOURCE=postgres', () => {
+  let signatures: SignaturesHarness;
+
+  beforeAll(async () => {
+    signatures = await startSignatures({ countsSource: 'postgres' });
+  });
+
+  afterAll(async () => {
+    await signatures.stop();
+  });
+
+  it('should rank and count from PostgreSQL, whatever Redis holds', async () => {
+    const [quiet, popular] = [await signatures.launch(), await signatures.launch()];
+    await eventually(async () => (await signatures.replicaStatus(popular)) === 'OPEN');
+    await signatures.subgraph.request(SIGN, { id: quiet }, someone());
+    for (let i = 0; i < 3; i++) await signatures.subgraph.request(SIGN, { id: popular }, someone());
+    // Redis says otherwise: reads must not look at it.
+    await signatures.rankedSets.replace('signatures:counts', [{ member: quiet, score: 99 }]);
+    await signatures.rankedSets.replace('signatures:open-ranking', [{ member: quiet, score: 99 }]);
+    signatures.database.resetQueryCount();
+
+    const result = await signatures.subgraph.request<{ mostSignedPetitions: { id: string; signatureCount: number }[] }>(
+      '{ mostSignedPetitions(first: 10) { id signatureCount } }',
+    );
+
+    expect(dataOf(result).mostSignedPetitions).toEqual([
+      { id: popular, signatureCount: 3 },
+      { id: quiet, signatureCount: 1 },
+    ]);
+    // One statement ranks, one counts the page.
+    expect(signatures.database.queryCount()).toBe(2);
+  });
+});

@@ -1,5 +1,6 @@
 import { TOPICS, type PetitionLifecycleEvent, type PubSub, type RankedSet } from '@agora/adapters';
 import type { Logger } from '@agora/service';
+import type { CountsSource } from '../config.js';
 import type { SignatureCountRecord, SignatureStore } from '../store/signatureStore.js';
 
 /** Every petition's count (read by `signatureCount`). */
@@ -14,6 +15,8 @@ export interface CountDeps {
   rankedSets: RankedSet;
   pubsub: PubSub;
   logger: Logger;
+  /** Where reads go (writes always keep Redis up to date, so switching back is instant). */
+  source: CountsSource;
 }
 
 /**
@@ -59,6 +62,11 @@ export function createSignatureCounts(deps: CountDeps) {
     return rebuilding;
   }
 
+  async function countsFromPostgres(petitionIds: readonly string[]): Promise<number[]> {
+    const counts = new Map((await deps.store.findCounts(petitionIds)).map((row) => [row.petitionId, row.count]));
+    return petitionIds.map((id) => counts.get(id) ?? 0);
+  }
+
   return {
     reconcile: reconcileOnce,
 
@@ -86,6 +94,7 @@ export function createSignatureCounts(deps: CountDeps) {
 
     /** Counts for these petitions: Redis first, PostgreSQL for whatever Redis does not have. */
     async read(petitionIds: readonly string[]): Promise<number[]> {
+      if (deps.source === 'postgres') return countsFromPostgres(petitionIds);
       const fromRedis = await deps.rankedSets.scores(COUNTS, petitionIds).catch((error: unknown) => {
         warn('could not read counts from Redis; reading PostgreSQL')(error);
         return petitionIds.map(() => null);
@@ -103,6 +112,7 @@ export function createSignatureCounts(deps: CountDeps) {
 
     /** The most signed open petitions; rebuilt first if Redis lost the ranking, from PostgreSQL if Redis is away. */
     async mostSigned(limit: number): Promise<string[]> {
+      if (deps.source === 'postgres') return (await deps.store.findOpenCounts(limit)).map((row) => row.petitionId);
       try {
         let ranked = await deps.rankedSets.highest(RANKING, limit);
         // Empty while petitions are open: Redis lost the ranking (a flush). Rebuild, read again.
