@@ -20,6 +20,7 @@ const workspaces = [
   'schema',
   'launcher',
   'client-example',
+  'bench',
   'deploy',
 ];
 

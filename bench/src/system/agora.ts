@@ -1,6 +1,6 @@
-// The system under test: `npm start` (all-in-one) as its own process, on the local
-// PostgreSQL and Redis, so the load generator does not share an event loop with it.
-import { spawn } from 'node:child_process';
+// The subgraphs under test: `npm start` (all-in-one) as its own process on the local
+// PostgreSQL and Redis, production settings, subgraphs on known ports so that every
+// gateway in the comparison (ours, the peers) can be pointed at the same ones.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -8,34 +8,70 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { dropDatabase, withDatabase } from '@agora/db';
+import { SUBGRAPHS, type SubgraphName } from '@agora/schema';
 import { DEFAULT_TOKEN_AUDIENCE, DEFAULT_TOKEN_ISSUER, type SigningKeys } from '@agora/service';
 import { createTokenIssuer } from '@agora/users';
+import { refuseRemote } from '../load/closedLoop.js';
+import { freePortRange, spawnUntilReady } from './processes.js';
 
-const LAUNCHER_DIR = fileURLToPath(new URL('../../launcher', import.meta.url));
-const SUBGRAPH_NAMES = ['users', 'inventory', 'orders', 'financial', 'petitions', 'signatures'];
+const LAUNCHER_DIR = fileURLToPath(new URL('../../../launcher', import.meta.url));
 
 export interface BenchTargets {
-  /** A PostgreSQL server on this machine (trust auth), e.g. postgres://postgres@127.0.0.1:5432. */
+  /** A PostgreSQL server on this machine (trust auth), e.g. postgres://postgres@127.0.0.1:5432/postgres. */
   databaseServerUrl: string;
   redisUrl: string;
 }
 
 export interface AgoraUnderTest {
+  /** The all-in-one's own gateway (in the subgraphs' process; the comparisons start their own). */
   gatewayUrl: string;
-  databaseUrl(subgraph: string): string;
+  subgraphUrls: Record<SubgraphName, string>;
+  gatewaySecret: string;
+  signingKeys: SigningKeys;
+  redisUrl: string;
+  redisPrefix: string;
+  databaseUrl(subgraph: SubgraphName): string;
   /** A session token for a user who need not exist, signed with the process's keys. */
   mintToken(userId: string): Promise<string>;
+  /** Stops the process and starts it again on the same databases and ports, with `env` added. */
+  restart(env: Record<string, string>): Promise<void>;
   stop(): Promise<void>;
 }
 
-function refuseRemote(url: string): void {
-  const host = new URL(url).hostname;
-  if (host !== '127.0.0.1' && host !== 'localhost' && host !== '::1') {
-    throw new Error(`Benchmarks run against this machine only; ${host} is not it.`);
-  }
+/**
+ * Production settings as shipped (every limit on), except the per-address limits: the
+ * whole load comes from one address here, where in production it would come from thousands.
+ */
+function benchEnv(
+  targets: BenchTargets,
+  dataDir: string,
+  databasePrefix: string,
+  redisPrefix: string,
+  basePort: number,
+) {
+  return {
+    ...process.env,
+    NODE_ENV: 'production',
+    APOLLO_TELEMETRY_DISABLED: '1',
+    AGORA_DATA_DIR: dataDir,
+    GATEWAY_SECRET: randomBytes(24).toString('hex'),
+    DATABASE_URL: targets.databaseServerUrl,
+    DATABASE_PREFIX: databasePrefix,
+    REDIS_URL: targets.redisUrl,
+    REDIS_PREFIX: redisPrefix,
+    PORT: '0',
+    SUBGRAPH_BASE_PORT: String(basePort),
+    METRICS_PORT: '0',
+    SHUTDOWN_DELAY_MS: '0',
+    SEED_DEMO_DATA: 'false',
+    SIGN_LIMIT_PER_ADDRESS: '100000000',
+    REGISTER_LIMIT_PER_ADDRESS: '100000000',
+    LOGIN_LIMIT_PER_ADDRESS: '100000000',
+    CHECKOUT_LIMIT_PER_ADDRESS: '100000000',
+    DRAFT_LIMIT_PER_HOUR: '100000',
+  };
 }
 
-/** Starts Agora with Redis and generous signing limits (the bench is one address, few users). */
 export async function startAgoraUnderTest(targets: BenchTargets, log: (line: string) => void): Promise<AgoraUnderTest> {
   refuseRemote(targets.databaseServerUrl);
   refuseRemote(targets.redisUrl);
@@ -43,37 +79,15 @@ export async function startAgoraUnderTest(targets: BenchTargets, log: (line: str
   const databasePrefix = `agora_bench_${tag}_`;
   const redisPrefix = `agora-bench-${tag}`;
   const dataDir = await mkdtemp(path.join(tmpdir(), 'agora-bench-'));
-  // BENCH_PROFILE=<folder>: a CPU profile of Agora's process lands there when it stops.
+  const basePort = await freePortRange(SUBGRAPHS.length);
+  const env = benchEnv(targets, dataDir, databasePrefix, redisPrefix, basePort);
+  // BENCH_PROFILE=<folder>: a CPU profile of the process lands there when it stops.
   const profile = process.env['BENCH_PROFILE'];
   const nodeArgs = profile === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profile)}`];
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main.ts'], {
-    cwd: LAUNCHER_DIR,
-    env: {
-      ...process.env,
-      NODE_ENV: 'development',
-      APOLLO_TELEMETRY_DISABLED: '1',
-      AGORA_DATA_DIR: dataDir,
-      DATABASE_URL: targets.databaseServerUrl,
-      DATABASE_PREFIX: databasePrefix,
-      REDIS_URL: targets.redisUrl,
-      REDIS_PREFIX: redisPrefix,
-      PORT: '0',
-      SUBGRAPH_BASE_PORT: '0',
-      METRICS_PORT: '0',
-      SEED_DEMO_DATA: 'false',
-      SIGN_LIMIT_PER_USER: '100000',
-      SIGN_LIMIT_PER_ADDRESS: '10000000',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
 
   async function cleanUp(): Promise<void> {
     await Promise.all(
-      SUBGRAPH_NAMES.map((name) => dropDatabase(withDatabase(targets.databaseServerUrl, databasePrefix + name))),
+      SUBGRAPHS.map(({ name }) => dropDatabase(withDatabase(targets.databaseServerUrl, databasePrefix + name))),
     );
     const redis = new Redis(targets.redisUrl);
     try {
@@ -85,27 +99,19 @@ export async function startAgoraUnderTest(targets: BenchTargets, log: (line: str
     await rm(dataDir, { recursive: true, force: true });
   }
 
-  async function stop(): Promise<void> {
-    if (child.exitCode === null) child.kill('SIGINT');
-    await exited;
+  const start = (extraEnv: Record<string, string>) =>
+    spawnUntilReady({
+      name: 'Agora (all-in-one)',
+      args: [...nodeArgs, '--import', 'tsx', 'src/main.ts'],
+      cwd: LAUNCHER_DIR,
+      env: { ...env, ...extraEnv },
+      readyPattern: /GraphQL \+ Apollo Sandbox: (http:\/\/\S+)/,
+    });
+  let agora = await start({}).catch(async (error: unknown) => {
     await cleanUp();
-  }
-
-  const gatewayUrl = await new Promise<string>((resolve, reject) => {
-    const deadline = setTimeout(() => reject(new Error(`Agora did not start within 120 s:\n${output}`)), 120_000);
-    const check = () => {
-      const match = /GraphQL \+ Apollo Sandbox: (http:\/\/\S+)/.exec(output);
-      if (match?.[1] === undefined) return;
-      clearTimeout(deadline);
-      resolve(match[1]);
-    };
-    child.stdout.on('data', check);
-    void exited.then((code) => reject(new Error(`Agora exited with ${code} while starting:\n${output}`)));
-  }).catch(async (error: unknown) => {
-    await stop();
     throw error;
   });
-  log(`Agora (all-in-one, Redis) is up at ${gatewayUrl}`);
+  log(`Agora (all-in-one, production settings, Redis) is up at ${agora.url}`);
 
   const state = JSON.parse(await readFile(`${dataDir}/state.json`, 'utf8')) as { signingKeys: SigningKeys };
   const tokens = createTokenIssuer({
@@ -116,9 +122,25 @@ export async function startAgoraUnderTest(targets: BenchTargets, log: (line: str
     ttlSeconds: 3600,
   });
   return {
-    gatewayUrl,
+    get gatewayUrl() {
+      return agora.url;
+    },
+    subgraphUrls: Object.fromEntries(
+      SUBGRAPHS.map(({ name }, index) => [name, `http://127.0.0.1:${basePort + index}/graphql`]),
+    ) as Record<SubgraphName, string>,
+    gatewaySecret: env.GATEWAY_SECRET,
+    signingKeys: state.signingKeys,
+    redisUrl: targets.redisUrl,
+    redisPrefix,
     databaseUrl: (subgraph) => withDatabase(targets.databaseServerUrl, databasePrefix + subgraph),
     mintToken: async (userId) => (await tokens.issue(userId, randomUUID(), tokens.expiryFrom(new Date()))).token,
-    stop,
+    async restart(extraEnv) {
+      await agora.stop();
+      agora = await start(extraEnv);
+    },
+    async stop() {
+      await agora.stop();
+      await cleanUp();
+    },
   };
 }

@@ -1,0 +1,92 @@
+// npm run bench [-- <scenario> …] [-- --quick]: runs the scenarios against Agora on this
+// machine (127.0.0.1 only; every load stops by itself), shows progress, and writes
+// bench/REPORT.md with charts in bench/results/charts. BENCH_QUICK=1 is --quick.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { assembleReport, writeScenarioResults } from './report/reportFiles.js';
+import type { BenchContext, Scale, Scenario } from './scenarios/scenario.js';
+import { topPetitions } from './scenarios/topPetitions.js';
+import { startAgoraUnderTest } from './system/agora.js';
+import { hiveInstalled, type GatewayKind } from './system/gateways.js';
+
+const SCENARIOS: readonly Scenario[] = [topPetitions];
+
+const PEERS_DIR = fileURLToPath(new URL('../peers/', import.meta.url));
+
+function log(line: string): void {
+  clearProgress();
+  process.stdout.write(`${line}\n`);
+}
+
+let progressShown = false;
+let lastPlainProgress = 0;
+/** In a terminal, one line rewritten in place; in a log file, a line every 5 s. */
+function progress(line: string): void {
+  if (process.stdout.isTTY) {
+    process.stdout.write(`\r\x1b[2K${line.slice(0, process.stdout.columns - 1)}`);
+    progressShown = true;
+  } else if (Date.now() - lastPlainProgress >= 5_000) {
+    lastPlainProgress = Date.now();
+    process.stdout.write(`${line}\n`);
+  }
+}
+
+function clearProgress(): void {
+  if (!progressShown) return;
+  process.stdout.write('\r\x1b[2K');
+  progressShown = false;
+}
+
+/** Hive Gateway lives outside the product's dependencies; installed here on first use. */
+async function peersAvailable(): Promise<GatewayKind[]> {
+  if (!(await hiveInstalled())) {
+    log('Installing Hive Gateway for the comparison (bench/peers, once)…');
+    const install = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: PEERS_DIR, stdio: 'inherit' });
+    if (install.status !== 0) log('Hive Gateway could not be installed; comparing without it.');
+  }
+  return (await hiveInstalled()) ? ['agora', 'apollo', 'hive'] : ['agora', 'apollo'];
+}
+
+function parseArguments(argv: readonly string[]): { scenarios: Scenario[]; scale: Scale } {
+  const names = argv.filter((arg) => !arg.startsWith('--'));
+  const unknown = names.filter((name) => !SCENARIOS.some((scenario) => scenario.name === name));
+  if (unknown.length > 0) {
+    const known = SCENARIOS.map((scenario) => `  ${scenario.name}: ${scenario.describe}`).join('\n');
+    throw new Error(`Unknown scenario ${unknown.join(', ')}. The scenarios are:\n${known}`);
+  }
+  const quick = argv.includes('--quick') || process.env['BENCH_QUICK'] === '1';
+  return {
+    scenarios: names.length === 0 ? [...SCENARIOS] : SCENARIOS.filter((scenario) => names.includes(scenario.name)),
+    scale: quick ? 'quick' : 'full',
+  };
+}
+
+async function main(): Promise<void> {
+  const { scenarios, scale } = parseArguments(process.argv.slice(2));
+  const peers = await peersAvailable();
+  const agora = await startAgoraUnderTest(
+    {
+      databaseServerUrl: process.env['BENCH_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+      redisUrl: process.env['BENCH_REDIS_URL'] ?? 'redis://127.0.0.1:6379',
+    },
+    log,
+  );
+  const failed: string[] = [];
+  try {
+    for (const scenario of scenarios) {
+      log(`\n== ${scenario.name}: ${scenario.describe}`);
+      const context: BenchContext = { agora, scale, peers, log, progress };
+      const report = await scenario.run(context);
+      await writeScenarioResults(scenario.name, report, scale);
+      failed.push(...report.checks.filter((check) => !check.ok).map((check) => check.what));
+    }
+  } finally {
+    clearProgress();
+    await agora.stop();
+  }
+  await assembleReport(SCENARIOS.map((scenario) => scenario.name));
+  log(`\nReport: bench/REPORT.md${failed.length > 0 ? `\nFAILED CHECKS:\n  ${failed.join('\n  ')}` : ''}`);
+  if (failed.length > 0) process.exitCode = 1;
+}
+
+await main();

@@ -1,0 +1,74 @@
+// The gateways compared side by side, each as its own process in front of the same subgraphs.
+import { access } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { SUPERGRAPH_PATH } from '@agora/schema';
+import type { AgoraUnderTest } from './agora.js';
+import { spawnUntilReady, type ServiceProcess } from './processes.js';
+
+export type GatewayKind = 'agora' | 'apollo' | 'hive';
+
+export const GATEWAY_LABELS: Record<GatewayKind, string> = {
+  agora: 'Agora gateway (as shipped)',
+  apollo: 'stock @apollo/gateway (defaults)',
+  hive: 'Hive Gateway (defaults)',
+};
+
+const REPO_DIR = fileURLToPath(new URL('../../../', import.meta.url));
+const HIVE_SCRIPT = fileURLToPath(new URL('../../peers/hiveGateway.mjs', import.meta.url));
+const HIVE_INSTALLED = fileURLToPath(new URL('../../peers/node_modules/.package-lock.json', import.meta.url));
+
+/** Subgraph URL overrides (USERS_URL, …) and the secret, which every gateway here reads alike. */
+function subgraphEnv(agora: AgoraUnderTest): Record<string, string> {
+  return {
+    GATEWAY_SECRET: agora.gatewaySecret,
+    SUPERGRAPH_PATH,
+    ...Object.fromEntries(Object.entries(agora.subgraphUrls).map(([name, url]) => [`${name.toUpperCase()}_URL`, url])),
+  };
+}
+
+/** Whether Hive Gateway is installed (`npm run bench` installs it in bench/peers on first use). */
+export async function hiveInstalled(): Promise<boolean> {
+  return access(HIVE_INSTALLED).then(
+    () => true,
+    () => false,
+  );
+}
+
+export function startGateway(kind: GatewayKind, agora: AgoraUnderTest): Promise<ServiceProcess> {
+  const base = { ...process.env, ...subgraphEnv(agora), PORT: '0', HOST: '127.0.0.1', APOLLO_TELEMETRY_DISABLED: '1' };
+  switch (kind) {
+    case 'agora':
+      return spawnUntilReady({
+        name: GATEWAY_LABELS.agora,
+        args: ['--import', 'tsx', 'launcher/src/main.ts', '--service', 'gateway'],
+        cwd: REPO_DIR,
+        env: {
+          ...base,
+          NODE_ENV: 'production',
+          JWT_PUBLIC_KEY: agora.signingKeys.publicKeyPem,
+          JWT_KEY_ID: agora.signingKeys.keyId,
+          REDIS_URL: agora.redisUrl,
+          REDIS_PREFIX: agora.redisPrefix,
+          METRICS_PORT: '0',
+          SHUTDOWN_DELAY_MS: '0',
+        },
+        readyPattern: /gateway ready.*?(http:\/\/[^"\s]+)/,
+      });
+    case 'apollo':
+      return spawnUntilReady({
+        name: GATEWAY_LABELS.apollo,
+        args: ['--import', 'tsx', 'bench/src/peers/apolloGateway.ts'],
+        cwd: REPO_DIR,
+        env: { ...base, NODE_ENV: 'production' },
+        readyPattern: /apollo gateway listening on (http:\/\/\S+)/,
+      });
+    case 'hive':
+      return spawnUntilReady({
+        name: GATEWAY_LABELS.hive,
+        args: [HIVE_SCRIPT],
+        cwd: REPO_DIR,
+        env: { ...base, NODE_ENV: 'production' },
+        readyPattern: /hive gateway listening on (http:\/\/\S+)/,
+      });
+  }
+}

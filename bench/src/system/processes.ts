@@ -1,0 +1,81 @@
+// The systems under test run as their own processes (as users run them), so the load
+// generator never shares an event loop with what it measures.
+import { spawn } from 'node:child_process';
+import net from 'node:net';
+
+export interface ServiceProcess {
+  /** The URL the process printed when it was ready. */
+  url: string;
+  /** Everything it printed so far (for error messages). */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+export interface SpawnOptions {
+  name: string;
+  args: readonly string[];
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  /** A line the process prints once it serves, with the URL as the first group. */
+  readyPattern: RegExp;
+  timeoutMs?: number;
+}
+
+/** Starts `node <args>` and resolves once it printed its URL; rejects (and stops it) if it does not. */
+export async function spawnUntilReady(options: SpawnOptions): Promise<ServiceProcess> {
+  const child = spawn(process.execPath, [...options.args], {
+    cwd: options.cwd,
+    env: options.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  async function stop(): Promise<void> {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
+    await exited;
+  }
+  const timeoutMs = options.timeoutMs ?? 120_000;
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      const deadline = setTimeout(
+        () => reject(new Error(`${options.name} did not start within ${timeoutMs / 1000} s:\n${output}`)),
+        timeoutMs,
+      );
+      const check = () => {
+        const url = options.readyPattern.exec(output)?.[1];
+        if (url === undefined) return;
+        clearTimeout(deadline);
+        resolve(url);
+      };
+      child.stdout.on('data', check);
+      void exited.then((code) => {
+        clearTimeout(deadline);
+        reject(new Error(`${options.name} exited with ${code} while starting:\n${output}`));
+      });
+    });
+    return { url, output: () => output, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** The first of `count` consecutive free ports on 127.0.0.1 (subgraphs get fixed ports the peers can be told). */
+export async function freePortRange(count: number): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = 20_000 + Math.floor(Math.random() * 30_000);
+    const ports = Array.from({ length: count }, (_, index) => base + index);
+    if ((await Promise.all(ports.map(isFree))).every(Boolean)) return base;
+  }
+  throw new Error(`no ${count} consecutive free ports found`);
+}
+
+function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
