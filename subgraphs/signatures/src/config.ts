@@ -6,6 +6,7 @@ import {
   type EnvReader,
   type ServiceConfig,
 } from '@agora/config';
+import type { CountsSource } from './domain/signatureCounts.js';
 import type { SigningLimits } from './domain/signing.js';
 
 export interface SigningSettings {
@@ -29,8 +30,6 @@ export interface SigningSettings {
    */
   countsSource: CountsSource;
 }
-
-export type CountsSource = 'redis' | 'postgres';
 
 export interface SignaturesConfig {
   service: ServiceConfig;

@@ -11,7 +11,7 @@ import { runMigrations } from '@agora/db';
 import { ServiceUnavailableError } from '@agora/errors';
 import { silentLogger, type ServiceClient, createServiceMetrics } from '@agora/service';
 import { createTestDatabase, serveTestSubgraph } from '@agora/testkit';
-import type { CountsSource } from '../config.js';
+import type { CountsSource } from '../domain/signatureCounts.js';
 import type { SigningLimits } from '../domain/signing.js';
 import { SIGNATURES_MIGRATIONS_DIR, createSignaturesSubgraph } from '../subgraph.js';
 

@@ -1,6 +1,5 @@
 import { TOPICS, type PetitionLifecycleEvent, type PubSub, type RankedSet } from '@agora/adapters';
 import type { Logger } from '@agora/service';
-import type { CountsSource } from '../config.js';
 import type { SignatureCountRecord, SignatureStore } from '../store/signatureStore.js';
 
 /** Every petition's count (read by `signatureCount`). */
@@ -9,6 +8,9 @@ const COUNTS = 'signatures:counts';
 const RANKING = 'signatures:open-ranking';
 /** Counts rebuilt per round trip. */
 const PAGE = 1_000;
+
+/** Where counts are read from (COUNTS_SOURCE). */
+export type CountsSource = 'redis' | 'postgres';
 
 export interface CountDeps {
   store: SignatureStore;
