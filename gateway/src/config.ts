@@ -3,7 +3,7 @@ import { DEFAULT_TOKEN_AUDIENCE, DEFAULT_TOKEN_ISSUER } from '@agora/service';
 import { readQueryLimits, type QueryLimits } from './queryLimits.js';
 import type { TokenSettings } from './tokens.js';
 
-export interface GatewayConfig extends ClientSettings {
+export interface GatewayConfig extends ClientSettings, GatewayTuning {
   service: ServiceConfig;
   tokens: TokenSettings;
   /** Overrides of the subgraph URLs in the supergraph, by subgraph name. */
@@ -32,6 +32,21 @@ export function readClientSettings(r: EnvReader): ClientSettings {
     trustedProxyHops: r.int('TRUSTED_PROXY_HOPS', { default: 0, min: 0, max: 10 }),
     coalesceMs: r.int('SUBSCRIPTION_COALESCE_MS', { default: 100, min: 0, max: 10_000 }),
     queryLimits: readQueryLimits(r),
+  };
+}
+
+/** How the gateway spends connections and memory for speed; read the same way by the all-in-one launcher. */
+export interface GatewayTuning {
+  /** Keep-alive connections to each subgraph at most (calls beyond wait for one). */
+  subgraphMaxConnections: number;
+  /** Public answers to anonymous GETs kept at most (0: no response cache). */
+  responseCacheEntries: number;
+}
+
+export function readGatewayTuning(r: EnvReader): GatewayTuning {
+  return {
+    subgraphMaxConnections: r.int('SUBGRAPH_MAX_CONNECTIONS', { default: 32, min: 1, max: 1_000 }),
+    responseCacheEntries: r.int('RESPONSE_CACHE_ENTRIES', { default: 1_000, min: 0, max: 1_000_000 }),
   };
 }
 
@@ -70,6 +85,7 @@ export function loadGatewayConfig(env: Env, subgraphNames: readonly string[]): G
         .split(',')
         .map((origin) => origin.trim()),
       ...readClientSettings(r),
+      ...readGatewayTuning(r),
     };
   });
 }

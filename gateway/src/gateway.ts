@@ -5,12 +5,19 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import cors from 'cors';
 import type { KeyValueStore, PubSub } from '@agora/adapters';
 import { buildApiSchema } from '@agora/schema';
-import { GraphQLError, type ExecutionResult } from 'graphql';
-import { maskError } from '@agora/errors';
+import { GraphQLError, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
+import { ErrorCode, maskError } from '@agora/errors';
 import { serveGraphQL, serveMetrics, type Logger, type RunningServer } from '@agora/service';
+import type { GatewayTuning } from './config.js';
 import { clientAddressOf, type GatewayContext } from './context.js';
 import { createIdentityResolver } from './identity.js';
-import { operationResolutionPlugin, rateLimitStatusPlugin, subscriptionsOverHttpPlugin } from './plugins.js';
+import {
+  operationResolutionPlugin,
+  privateWhenSignedInPlugin,
+  rateLimitStatusPlugin,
+  subscriptionsOverHttpPlugin,
+} from './plugins.js';
+import { createResponseCache } from './responseCache.js';
 import { queryCostPlugin, queryShapeRules, type QueryLimits } from './queryLimits.js';
 import { createGatewayMetrics } from './gatewayMetrics.js';
 import { createCountHub } from './subscriptions/countHub.js';
@@ -23,17 +30,19 @@ import { createTokenVerifier, type TokenSettings } from './tokens.js';
 export {
   loadGatewayConfig,
   readClientSettings,
+  readGatewayTuning,
   readMetricsPort,
   readOperationNames,
   GATEWAY_DEFAULT_METRICS_PORT,
   GATEWAY_DEFAULT_PORT,
   type ClientSettings,
   type GatewayConfig,
+  type GatewayTuning,
 } from './config.js';
 export { defaultQueryLimits, readQueryLimits, type QueryLimits } from './queryLimits.js';
 export type { TokenSettings } from './tokens.js';
 
-export interface GatewayDeps {
+export interface GatewayDeps extends GatewayTuning {
   supergraphSdl: string;
   /** Where each subgraph answers, by name; a subgraph not named uses the supergraph's URL. */
   subgraphUrls: Readonly<Record<string, string>>;
@@ -88,6 +97,7 @@ export async function serveGateway(deps: GatewayDeps, listenOptions: ListenOptio
         url: deps.subgraphUrls[name] ?? url ?? '',
         gatewaySecret: deps.gatewaySecret,
         timeoutMs: deps.subgraphTimeoutMs,
+        maxConnections: deps.subgraphMaxConnections,
         recordFetch: (subgraph, outcome, seconds) =>
           metrics.subgraphFetchSeconds.observe({ subgraph, outcome }, seconds),
       }),
@@ -133,23 +143,28 @@ export async function serveGateway(deps: GatewayDeps, listenOptions: ListenOptio
         includeStacktraceInErrorResponses: false,
         csrfPrevention: true,
         allowBatchedHttpRequests: false,
-        // No automatic persisted queries: no client of ours sends them, and an unused cache
-        // that anyone can fill is only surface. A request using them gets
-        // PERSISTED_QUERY_NOT_SUPPORTED.
-        persistedQueries: false,
+        // Automatic persisted queries, so reads can be short GETs that caches key by URL. A
+        // query is kept only once it passed validation (every limit), in Apollo's own cache,
+        // which is bounded (LRU, about 30 MiB): filling it only evicts.
+        persistedQueries: { ttl: 3_600 },
         parseOptions: { maxTokens: deps.queryLimits.maxTokens },
         validationRules: shapeRules,
         // runService owns shutdown: drain, then close pools, in that order.
         stopOnTerminationSignals: false,
-        formatError: (formatted) =>
-          maskError(deps.production ? { ...formatted, message: withoutSuggestions(formatted.message) } : formatted, {
-            production: deps.production,
-          }),
+        formatError: (formatted, error) =>
+          maskError(
+            withRequestErrorCode(
+              deps.production ? { ...formatted, message: withoutSuggestions(formatted.message) } : formatted,
+              error,
+            ),
+            { production: deps.production },
+          ),
         plugins: [
           ...plugins,
           deps.production
             ? ApolloServerPluginLandingPageDisabled()
             : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
+          privateWhenSignedInPlugin(),
           operationResolutionPlugin(),
           subscriptionsOverHttpPlugin(),
           rateLimitStatusPlugin(),
@@ -169,7 +184,14 @@ export async function serveGateway(deps: GatewayDeps, listenOptions: ListenOptio
         maxMessageBytes: deps.maxBodyBytes,
         maxOperationsPerConnection: deps.queryLimits.maxOperationsPerConnection,
       }),
-    guards: [cors({ origin: deps.corsOrigins.includes('*') ? '*' : [...deps.corsOrigins] })],
+    guards: [
+      cors({ origin: deps.corsOrigins.includes('*') ? '*' : [...deps.corsOrigins] }),
+      createResponseCache({
+        maxEntries: deps.responseCacheEntries,
+        maxBodyBytes: 1_000_000,
+        record: (outcome) => metrics.responseCacheRequests.inc({ outcome }),
+      }),
+    ],
     context: async (req) => ({
       identity: await resolveIdentity(req.headers.authorization),
       clientAddress: clientAddressOf(req, deps.trustedProxyHops),
@@ -198,4 +220,18 @@ export async function serveGateway(deps: GatewayDeps, listenOptions: ListenOptio
       await metricsServer.stop();
     },
   };
+}
+
+/**
+ * Apollo refuses some requests with a 400 and no code of their own (a persisted query whose hash does
+ * not match it, an unknown persisted query version): they are the client's mistake, so they
+ * say BAD_REQUEST rather than being masked as internal errors.
+ */
+function withRequestErrorCode(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const status =
+    error instanceof GraphQLError ? (error.extensions['http'] as { status?: number } | undefined)?.status : undefined;
+  // Apollo labels an error without a code INTERNAL_SERVER_ERROR before it gets here.
+  const code = formatted.extensions?.['code'];
+  if (status !== 400 || (code !== undefined && code !== ErrorCode.InternalServerError)) return formatted;
+  return { ...formatted, extensions: { ...formatted.extensions, code: ErrorCode.BadRequest } };
 }

@@ -1,4 +1,4 @@
-import { Gauge, Histogram } from 'prom-client';
+import { Counter, Gauge, Histogram } from 'prom-client';
 import { createServiceMetrics, type ServiceMetrics } from '@agora/service';
 import type { CountHub } from './subscriptions/countHub.js';
 
@@ -7,6 +7,7 @@ export type SubgraphFetchOutcome = 'ok' | 'http_error' | 'timeout' | 'unreachabl
 /** The gateway's metrics: every service's, plus subgraph fetches and live subscriptions. */
 export interface GatewayMetrics extends ServiceMetrics {
   subgraphFetchSeconds: Histogram<'subgraph' | 'outcome'>;
+  responseCacheRequests: Counter<'outcome'>;
 }
 
 export function createGatewayMetrics(hub: CountHub): GatewayMetrics {
@@ -35,6 +36,12 @@ export function createGatewayMetrics(hub: CountHub): GatewayMetrics {
       help: 'Time of one gateway call to a subgraph, by subgraph and outcome.',
       labelNames: ['subgraph', 'outcome'],
       buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    }),
+    responseCacheRequests: new Counter({
+      name: 'agora_response_cache_requests_total',
+      help: 'Anonymous GET requests the response cache answered (hit) or passed on (miss).',
+      labelNames: ['outcome'],
       registers,
     }),
   };

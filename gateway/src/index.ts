@@ -28,6 +28,8 @@ await runService(
         queryLimits: config.queryLimits,
         production: config.service.production,
         subgraphTimeoutMs: config.subgraphTimeoutMs,
+        subgraphMaxConnections: config.subgraphMaxConnections,
+        responseCacheEntries: config.responseCacheEntries,
         maxBodyBytes: config.maxBodyBytes,
         corsOrigins: config.corsOrigins,
         trustedProxyHops: config.trustedProxyHops,

@@ -1,6 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import { ErrorCode } from '@agora/errors';
+import type { GatewayContext } from './context.js';
 
 /**
  * Subscriptions are served over WebSocket (graphql-ws) on this path, not over plain HTTP:
@@ -63,6 +64,23 @@ export function rateLimitStatusPlugin(): ApolloServerPlugin {
           const retryAfter = Math.max(...limited.map((error) => Number(error.extensions?.['retryAfter'] ?? 1)));
           response.http.status = 429;
           response.http.headers.set('retry-after', String(retryAfter));
+        },
+      };
+    },
+  };
+}
+
+/**
+ * An answer to a signed-in caller may hold what only they may see (their drafts): whatever
+ * the subgraphs' hints say, it is never `public`, so no shared cache keeps it.
+ */
+export function privateWhenSignedInPlugin(): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart({ contextValue }) {
+      if (contextValue.identity === null || contextValue.identity === undefined) return;
+      return {
+        async willSendResponse({ overallCachePolicy }) {
+          overallCachePolicy.restrict({ scope: 'PRIVATE' });
         },
       };
     },

@@ -1,14 +1,21 @@
 import { fileURLToPath } from 'node:url';
 import { readConfig, readShutdownDelayMs, type Env } from '@agora/config';
 import { SUBGRAPHS, type SubgraphName } from '@agora/schema';
-import { readClientSettings, readMetricsPort, readOperationNames, type ClientSettings } from '@agora/gateway';
+import {
+  readClientSettings,
+  readGatewayTuning,
+  readMetricsPort,
+  readOperationNames,
+  type ClientSettings,
+  type GatewayTuning,
+} from '@agora/gateway';
 import { readPetitionsSettings, type PetitionsSettings } from '@agora/petitions';
 import { readCheckoutSettings, type CheckoutSettings } from '@agora/orders';
 import { readSigningSettings, type SigningSettings } from '@agora/signatures';
 import { readAttemptLimits, type AttemptLimits } from '@agora/users';
 
 /** How `npm start` runs Agora in one process; every setting has a default that just works. */
-export interface LauncherConfig extends ClientSettings, PetitionsSettings {
+export interface LauncherConfig extends ClientSettings, GatewayTuning, PetitionsSettings {
   /** A PostgreSQL server to use instead of the embedded one. */
   databaseUrl: string | undefined;
   /** Each subgraph's database is named `<prefix><subgraph>`, e.g. agora_users. */
@@ -68,6 +75,7 @@ export function loadLauncherConfig(env: Env): LauncherConfig {
       seedDemoData: r.boolean('SEED_DEMO_DATA', !production),
       // The services' own settings, read by their own readers.
       ...readClientSettings(r),
+      ...readGatewayTuning(r),
       ...readPetitionsSettings(r),
       signing: readSigningSettings(r),
       attemptLimits: readAttemptLimits(r),

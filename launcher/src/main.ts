@@ -60,6 +60,10 @@ async function startAllInOne(): Promise<Stoppable> {
       trustedProxyHops: config.trustedProxyHops,
       coalesceMs: config.coalesceMs,
       queryLimits: config.queryLimits,
+      gatewayTuning: {
+        subgraphMaxConnections: config.subgraphMaxConnections,
+        responseCacheEntries: config.responseCacheEntries,
+      },
       openListReconcileIntervalMs: config.openListReconcileIntervalMs,
       draftsPerHour: config.draftsPerHour,
       signing: config.signing,

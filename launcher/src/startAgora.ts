@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { createAdapters, type Adapters } from '@agora/adapters';
 import { withDatabase } from '@agora/db';
 import { FINANCIAL_MIGRATIONS_DIR, createFinancialSubgraph } from '@agora/financial';
-import { serveGateway, type GatewayDeps, type QueryLimits } from '@agora/gateway';
+import { serveGateway, type GatewayDeps, type GatewayTuning, type QueryLimits } from '@agora/gateway';
 import { INVENTORY_MIGRATIONS_DIR, createInventorySubgraph } from '@agora/inventory';
 import { ORDERS_MIGRATIONS_DIR, createOrdersSubgraph, type CheckoutSettings } from '@agora/orders';
 import { PETITIONS_MIGRATIONS_DIR, createPetitionsSubgraph } from '@agora/petitions';
@@ -55,6 +55,8 @@ export interface AgoraOptions {
   coalesceMs: number;
   /** How big an operation the gateway accepts. */
   queryLimits: QueryLimits;
+  /** How the gateway spends connections and memory for speed. */
+  gatewayTuning: GatewayTuning;
   /** How often petitions checks its open list in Redis against PostgreSQL. */
   openListReconcileIntervalMs: number;
   /** Petitions one user may write per hour. */
@@ -247,6 +249,7 @@ export async function allInOneGatewayDeps(
     queryLimits: options.queryLimits,
     production: options.production,
     subgraphTimeoutMs: options.gatewayTimeoutMs,
+    ...options.gatewayTuning,
     maxBodyBytes: 100_000,
     corsOrigins: ['*'],
     trustedProxyHops: options.trustedProxyHops,

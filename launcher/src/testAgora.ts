@@ -59,6 +59,7 @@ export async function startTestAgora(overrides: Partial<AgoraOptions> = {}) {
     coalesceMs: 100,
     // The limits a deployment gets by default: the tests prove the clients' operations fit.
     queryLimits: defaultQueryLimits(),
+    gatewayTuning: { subgraphMaxConnections: 32, responseCacheEntries: 1_000 },
     openListReconcileIntervalMs: 60_000,
     draftsPerHour: 10_000,
     signing: {

@@ -98,6 +98,8 @@ describe('gateway', () => {
       gatewaySecret: TEST_GATEWAY_SECRET,
       tokens: { publicKeys: { [keys.keyId]: keys.publicKeyPem }, issuer: 'agora-users', audience: 'agora' },
       revocations: options.revocations ?? new MemKeyValueStore(),
+      subgraphMaxConnections: 4,
+      responseCacheEntries: 100,
       pubsub: new MemPubSub(),
       coalesceMs: 50,
       queryLimits: defaultQueryLimits(),

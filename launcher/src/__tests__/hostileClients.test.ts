@@ -363,15 +363,29 @@ describe('hostile clients, against the gateway as deployed (production)', () => 
     });
   });
 
-  it('should answer an automatic persisted query with PERSISTED_QUERY_NOT_SUPPORTED', async () => {
+  it('should answer a persisted query nobody registered with PERSISTED_QUERY_NOT_FOUND', async () => {
     const answer = await send(agora.gatewayUrl, {
       method: 'POST',
       headers: JSON_HEADERS,
       body: JSON.stringify({ extensions: { persistedQuery: { version: 1, sha256Hash: 'abc' } } }),
     });
     expect(answer.body).toEqual({
-      errors: [{ message: 'PersistedQueryNotSupported', extensions: { code: 'PERSISTED_QUERY_NOT_SUPPORTED' } }],
+      errors: [{ message: 'PersistedQueryNotFound', extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } }],
     });
+  });
+
+  it('should refuse a persisted query with a hash that does not match it, or an unknown version, as BAD_REQUEST', async () => {
+    for (const persistedQuery of [
+      { version: 1, sha256Hash: 'abc' },
+      { version: 2, sha256Hash: 'abc' },
+    ]) {
+      const answer = await send(agora.gatewayUrl, {
+        method: 'POST',
+        headers: JSON_HEADERS,
+        body: JSON.stringify({ query: '{ __typename }', extensions: { persistedQuery } }),
+      });
+      expectClearError(answer, 400, 'BAD_REQUEST', /sha does not match|Unsupported persisted query version/);
+    }
   });
 
   it('should refuse a simple GET without a preflight header as a possible CSRF', async () => {

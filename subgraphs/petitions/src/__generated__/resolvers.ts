@@ -18,6 +18,11 @@ export type Scalars = {
   DateTime: { input: Date; output: Date; }
 };
 
+/** Who may keep a cached value: any cache, or only the caller's own. */
+export type CacheControlScope =
+  | 'PUBLIC'
+  | 'PRIVATE';
+
 /**
  * A business outcome a client is expected to branch on, returned as data rather than as a
  * GraphQL error.
@@ -329,6 +334,7 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
+  CacheControlScope: CacheControlScope;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   ErrorResult: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['ErrorResult']>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
@@ -336,7 +342,6 @@ export type ResolversTypes = {
   Petition: ResolverTypeWrapper<PetitionRecord>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   PetitionConnection: ResolverTypeWrapper<PetitionConnectionParent>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   User: ResolverTypeWrapper<UserParent>;
   PetitionEvent: ResolverTypeWrapper<PetitionEventRecord>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -349,6 +354,7 @@ export type ResolversTypes = {
   InvalidInput: ResolverTypeWrapper<InvalidInput>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -359,7 +365,6 @@ export type ResolversParentTypes = {
   Petition: PetitionRecord;
   ID: Scalars['ID']['output'];
   PetitionConnection: PetitionConnectionParent;
-  Int: Scalars['Int']['output'];
   User: UserParent;
   PetitionEvent: PetitionEventRecord;
   Query: Record<PropertyKey, never>;
@@ -372,6 +377,7 @@ export type ResolversParentTypes = {
   InvalidInput: InvalidInput;
   String: Scalars['String']['output'];
   Boolean: Scalars['Boolean']['output'];
+  Int: Scalars['Int']['output'];
 };
 
 export type ShareableDirectiveArgs = { };
@@ -381,6 +387,14 @@ export type ShareableDirectiveResolver<Result, Parent, ContextType = PetitionsCo
 export type InaccessibleDirectiveArgs = { };
 
 export type InaccessibleDirectiveResolver<Result, Parent, ContextType = PetitionsContext, Args = InaccessibleDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type CacheControlDirectiveArgs = {
+  maxAge?: Maybe<Scalars['Int']['input']>;
+  scope?: Maybe<CacheControlScope>;
+  inheritMaxAge?: Maybe<Scalars['Boolean']['input']>;
+};
+
+export type CacheControlDirectiveResolver<Result, Parent, ContextType = PetitionsContext, Args = CacheControlDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
@@ -490,4 +504,5 @@ export type Resolvers<ContextType = PetitionsContext> = {
 export type DirectiveResolvers<ContextType = PetitionsContext> = {
   shareable?: ShareableDirectiveResolver<any, any, ContextType>;
   inaccessible?: InaccessibleDirectiveResolver<any, any, ContextType>;
+  cacheControl?: CacheControlDirectiveResolver<any, any, ContextType>;
 };

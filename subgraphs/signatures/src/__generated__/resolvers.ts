@@ -18,6 +18,11 @@ export type Scalars = {
   DateTime: { input: Date; output: Date; }
 };
 
+/** Who may keep a cached value: any cache, or only the caller's own. */
+export type CacheControlScope =
+  | 'PUBLIC'
+  | 'PRIVATE';
+
 /**
  * A business outcome a client is expected to branch on, returned as data rather than as a
  * GraphQL error.
@@ -284,12 +289,12 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
+  CacheControlScope: CacheControlScope;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   ErrorResult: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['ErrorResult']>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Petition: ResolverTypeWrapper<PetitionParent>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   PetitionConnection: ResolverTypeWrapper<PetitionConnectionParent>;
   User: ResolverTypeWrapper<UserParent>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -303,6 +308,7 @@ export type ResolversTypes = {
   PetitionNotFound: ResolverTypeWrapper<PetitionNotFound>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -312,7 +318,6 @@ export type ResolversParentTypes = {
   PageInfo: PageInfo;
   Petition: PetitionParent;
   ID: Scalars['ID']['output'];
-  Int: Scalars['Int']['output'];
   PetitionConnection: PetitionConnectionParent;
   User: UserParent;
   Query: Record<PropertyKey, never>;
@@ -326,6 +331,7 @@ export type ResolversParentTypes = {
   PetitionNotFound: PetitionNotFound;
   String: Scalars['String']['output'];
   Boolean: Scalars['Boolean']['output'];
+  Int: Scalars['Int']['output'];
 };
 
 export type ShareableDirectiveArgs = { };
@@ -335,6 +341,14 @@ export type ShareableDirectiveResolver<Result, Parent, ContextType = SignaturesC
 export type InaccessibleDirectiveArgs = { };
 
 export type InaccessibleDirectiveResolver<Result, Parent, ContextType = SignaturesContext, Args = InaccessibleDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type CacheControlDirectiveArgs = {
+  maxAge?: Maybe<Scalars['Int']['input']>;
+  scope?: Maybe<CacheControlScope>;
+  inheritMaxAge?: Maybe<Scalars['Boolean']['input']>;
+};
+
+export type CacheControlDirectiveResolver<Result, Parent, ContextType = SignaturesContext, Args = CacheControlDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
@@ -440,4 +454,5 @@ export type Resolvers<ContextType = SignaturesContext> = {
 export type DirectiveResolvers<ContextType = SignaturesContext> = {
   shareable?: ShareableDirectiveResolver<any, any, ContextType>;
   inaccessible?: InaccessibleDirectiveResolver<any, any, ContextType>;
+  cacheControl?: CacheControlDirectiveResolver<any, any, ContextType>;
 };
