@@ -5,11 +5,12 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { assembleReport, writeScenarioResults } from './report/reportFiles.js';
 import type { BenchContext, Scale, Scenario } from './scenarios/scenario.js';
+import { signingBurst } from './scenarios/signingBurst.js';
 import { topPetitions } from './scenarios/topPetitions.js';
 import { startAgoraUnderTest } from './system/agora.js';
 import { hiveInstalled, type GatewayKind } from './system/gateways.js';
 
-const SCENARIOS: readonly Scenario[] = [topPetitions];
+const SCENARIOS: readonly Scenario[] = [topPetitions, signingBurst];
 
 const PEERS_DIR = fileURLToPath(new URL('../peers/', import.meta.url));
 

@@ -10,7 +10,7 @@ export function latencySummary(samples: readonly number[]): string {
   const ms = (value: number) => value.toFixed(1);
   return (
     [0.5, 0.95, 0.99].map((fraction) => ms(percentile(samples, fraction))).join(' / ') +
-    ` / ${ms(Math.max(...samples))}`
+    ` / ${ms(samples.reduce((max, value) => (value > max ? value : max), Number.NEGATIVE_INFINITY))}`
   );
 }
 

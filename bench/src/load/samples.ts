@@ -20,10 +20,15 @@ export interface Summary {
   max: number;
 }
 
+/** The largest value (0 for none); Math.max(...values) overflows the stack past ~100,000 values. */
+export function largest(values: readonly number[]): number {
+  return values.reduce((max, value) => (value > max ? value : max), 0);
+}
+
 /** Totals and latency percentiles (of every answer, failures included: a fast error is not a win). */
 export function summarize(samples: readonly Sample[]): Summary {
   const latencies = samples.map((sample) => sample.ms);
-  const seconds = samples.length === 0 ? 0 : Math.max(...samples.map((sample) => sample.at)) / 1000;
+  const seconds = largest(samples.map((sample) => sample.at)) / 1000;
   const ok = samples.filter((sample) => sample.ok).length;
   return {
     requests: samples.length,
@@ -33,7 +38,7 @@ export function summarize(samples: readonly Sample[]): Summary {
     p50: percentile(latencies, 0.5),
     p95: percentile(latencies, 0.95),
     p99: percentile(latencies, 0.99),
-    max: latencies.length === 0 ? Number.NaN : Math.max(...latencies),
+    max: latencies.length === 0 ? Number.NaN : largest(latencies),
   };
 }
 
