@@ -10,7 +10,7 @@ import { topPetitions } from './scenarios/topPetitions.js';
 import { startAgoraUnderTest } from './system/agora.js';
 import { hiveInstalled, type GatewayKind } from './system/gateways.js';
 
-const SCENARIOS: readonly Scenario[] = [topPetitions, signingBurst];
+export const SCENARIOS: readonly Scenario[] = [topPetitions, signingBurst];
 
 const PEERS_DIR = fileURLToPath(new URL('../peers/', import.meta.url));
 
@@ -90,4 +90,5 @@ async function main(): Promise<void> {
   if (failed.length > 0) process.exitCode = 1;
 }
 
-await main();
+// Imported by the smoke test for SCENARIOS: run only as the entry point.
+if (process.argv[1] === fileURLToPath(import.meta.url)) await main();

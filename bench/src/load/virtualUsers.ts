@@ -50,7 +50,10 @@ export interface VirtualUsersOptions {
   /** Where the steps send their requests; only this machine (refused otherwise). */
   origin: string;
   schedule: readonly Phase[];
-  /** One loop of a user; it runs again as soon as it ends (after the think time). */
+  /**
+   * One loop of a user; it runs again as soon as it ends (after the think time). An error
+   * thrown outside a step is a bug in the loop: it ends the run and `runVirtualUsers` throws it.
+   */
   loop(user: VirtualUser): Promise<void>;
   /** Pause between a user's loops; default 0. */
   thinkTimeMs?: number;
@@ -84,6 +87,9 @@ export async function runVirtualUsers(options: VirtualUsersOptions): Promise<Vir
   const samples: StepSample[] = [];
   const firstErrors = new Map<string, string>();
   const users: Promise<void>[] = [];
+  /** What failed steps threw, to tell them from a bug in the loop. */
+  const stepErrors = new WeakSet<object>();
+  let loopBug: { error: unknown } | undefined;
   let ended = false;
   let failed = 0;
 
@@ -97,6 +103,7 @@ export async function runVirtualUsers(options: VirtualUsersOptions): Promise<Vir
       return result;
     } catch (error) {
       failed++;
+      if (typeof error === 'object' && error !== null) stepErrors.add(error);
       if (!firstErrors.has(name)) firstErrors.set(name, error instanceof Error ? error.message : String(error));
       throw error;
     } finally {
@@ -108,8 +115,13 @@ export async function runVirtualUsers(options: VirtualUsersOptions): Promise<Vir
   async function userLoop(id: number): Promise<void> {
     const user: VirtualUser = { id, pool, step };
     while (!ended) {
-      // A failed step has been recorded; the user starts over, as a Locust task does.
-      await options.loop(user).catch(() => undefined);
+      await options.loop(user).catch((error: unknown) => {
+        // A failed step has been recorded; the user starts over, as a Locust task does.
+        if (error instanceof ScheduleEnded || (typeof error === 'object' && error !== null && stepErrors.has(error)))
+          return;
+        loopBug ??= { error };
+        ended = true;
+      });
       if (options.thinkTimeMs !== undefined && options.thinkTimeMs > 0 && !ended) await sleep(options.thinkTimeMs);
     }
   }
@@ -127,10 +139,11 @@ export async function runVirtualUsers(options: VirtualUsersOptions): Promise<Vir
   const phases: PhaseWindow[] = [];
   try {
     for (const phase of options.schedule) {
+      if (ended) break;
       const startedAt = elapsed();
       const interval = 1000 / phase.spawnPerSecond;
       // Spawn times are kept to the schedule (not to the last sleep), so the rate does not drift.
-      for (let spawned = 0; users.length < phase.users; spawned++) {
+      for (let spawned = 0; users.length < phase.users && !ended; spawned++) {
         await sleep(Math.max(0, startedAt + spawned * interval - elapsed()));
         users.push(userLoop(users.length));
       }
@@ -144,5 +157,6 @@ export async function runVirtualUsers(options: VirtualUsersOptions): Promise<Vir
     clearInterval(progress);
     await pool.close();
   }
+  if (loopBug !== undefined) throw loopBug.error;
   return { samples, phases, firstErrors };
 }
