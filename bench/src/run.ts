@@ -5,12 +5,13 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { assembleReport, writeScenarioResults } from './report/reportFiles.js';
 import type { BenchContext, Scale, Scenario } from './scenarios/scenario.js';
+import { shopLoop } from './scenarios/shop.js';
 import { signingBurst } from './scenarios/signingBurst.js';
 import { topPetitions } from './scenarios/topPetitions.js';
 import { startAgoraUnderTest } from './system/agora.js';
 import { hiveInstalled, type GatewayKind } from './system/gateways.js';
 
-export const SCENARIOS: readonly Scenario[] = [topPetitions, signingBurst];
+export const SCENARIOS: readonly Scenario[] = [shopLoop, topPetitions, signingBurst];
 
 const PEERS_DIR = fileURLToPath(new URL('../peers/', import.meta.url));
 
