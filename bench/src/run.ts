@@ -73,6 +73,11 @@ async function main(): Promise<void> {
     },
     log,
   );
+  // Ctrl-C stops what this run started (processes, databases, keys) before leaving.
+  process.once('SIGINT', () => {
+    log('Interrupted: stopping Agora and the gateways…');
+    void agora.stop().finally(() => process.exit(130));
+  });
   const failed: string[] = [];
   try {
     for (const scenario of scenarios) {
