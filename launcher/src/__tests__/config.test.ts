@@ -21,6 +21,7 @@ describe('all-in-one settings', () => {
       maxBatch: 500,
       limits: { perUser: 20, perAddress: 600 },
       replicaMaxAgeMs: null,
+      countsSource: 'redis',
     });
   });
 
