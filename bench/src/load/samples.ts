@@ -1,5 +1,5 @@
 // What a load run measured, and the summaries the report prints and plots.
-import { percentile } from '../stats.js';
+import { largest, percentile } from '../stats.js';
 
 /** One answered request: when it ended (ms since the run began), how long it took, whether it passed. */
 export interface Sample {
@@ -20,15 +20,10 @@ export interface Summary {
   max: number;
 }
 
-/** The largest value (0 for none); Math.max(...values) overflows the stack past ~100,000 values. */
-export function largest(values: readonly number[]): number {
-  return values.reduce((max, value) => (value > max ? value : max), 0);
-}
-
 /** Totals and latency percentiles (of every answer, failures included: a fast error is not a win). */
 export function summarize(samples: readonly Sample[]): Summary {
   const latencies = samples.map((sample) => sample.ms);
-  const seconds = largest(samples.map((sample) => sample.at)) / 1000;
+  const seconds = samples.length === 0 ? 0 : largest(samples.map((sample) => sample.at)) / 1000;
   const ok = samples.filter((sample) => sample.ok).length;
   return {
     requests: samples.length,
@@ -38,7 +33,7 @@ export function summarize(samples: readonly Sample[]): Summary {
     p50: percentile(latencies, 0.5),
     p95: percentile(latencies, 0.95),
     p99: percentile(latencies, 0.99),
-    max: latencies.length === 0 ? Number.NaN : largest(latencies),
+    max: largest(latencies),
   };
 }
 

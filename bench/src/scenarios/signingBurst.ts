@@ -9,7 +9,7 @@ import { postGraphQL } from '@agora/testkit';
 import { runClosedLoop, type HttpRequest } from '../load/closedLoop.js';
 import { perSecond, summarize, type SecondBucket, type Summary } from '../load/samples.js';
 import { lineChart } from '../report/svgChart.js';
-import { percentile, sleep } from '../stats.js';
+import { largest, percentile, sleep } from '../stats.js';
 import { GATEWAY_LABELS, startGateway } from '../system/gateways.js';
 import { Watcher } from '../watcher.js';
 import { openPetitions } from './fixtures.js';
@@ -328,14 +328,9 @@ async function watcherResults(
     monotonic: watchers.every((watcher) => watcher.monotonic()),
     pushesPerWatcher: watchers.reduce((sum, watcher) => sum + watcher.pushes.length - 1, 0) / watchers.length,
     convergedInMs: lastSeen.every((at) => at !== undefined)
-      ? Math.max(0, largest(lastSeen.map((at) => (at as number) - result.lastAnswer)) ?? 0)
+      ? Math.max(0, lastSeen.length === 0 ? 0 : largest(lastSeen.map((at) => (at as number) - result.lastAnswer)))
       : undefined,
   };
-}
-
-/** The largest value, or undefined for none (Math.max(...values) overflows the stack at this size). */
-function largest(values: readonly number[]): number | undefined {
-  return values.length === 0 ? undefined : values.reduce((a, b) => Math.max(a, b));
 }
 
 const ms = (value: number | undefined, decimals = 1) =>
