@@ -64,6 +64,10 @@ export function createSignatureCounts(deps: CountDeps) {
     return rebuilding;
   }
 
+  async function rankedFromPostgres(limit: number): Promise<string[]> {
+    return (await deps.store.findOpenCounts(limit)).map((row) => row.petitionId);
+  }
+
   async function countsFromPostgres(petitionIds: readonly string[]): Promise<number[]> {
     const counts = new Map((await deps.store.findCounts(petitionIds)).map((row) => [row.petitionId, row.count]));
     return petitionIds.map((id) => counts.get(id) ?? 0);
@@ -114,7 +118,7 @@ export function createSignatureCounts(deps: CountDeps) {
 
     /** The most signed open petitions; rebuilt first if Redis lost the ranking, from PostgreSQL if Redis is away. */
     async mostSigned(limit: number): Promise<string[]> {
-      if (deps.source === 'postgres') return (await deps.store.findOpenCounts(limit)).map((row) => row.petitionId);
+      if (deps.source === 'postgres') return rankedFromPostgres(limit);
       try {
         let ranked = await deps.rankedSets.highest(RANKING, limit);
         // Empty while petitions are open: Redis lost the ranking (a flush). Rebuild, read again.
@@ -125,7 +129,7 @@ export function createSignatureCounts(deps: CountDeps) {
         return ranked.map((entry) => entry.member);
       } catch (error) {
         warn('could not rank from Redis; ranking from PostgreSQL')(error);
-        return (await deps.store.findOpenCounts(limit)).map((row) => row.petitionId);
+        return rankedFromPostgres(limit);
       }
     },
 
