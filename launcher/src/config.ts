@@ -15,7 +15,7 @@ import { readSigningSettings, type SigningSettings } from '@agora/signatures';
 import { readAttemptLimits, type AttemptLimits } from '@agora/users';
 
 /** How `npm start` runs Agora in one process; every setting has a default that just works. */
-export interface LauncherConfig extends ClientSettings, GatewayTuning, PetitionsSettings {
+export interface LauncherConfig extends ClientSettings, PetitionsSettings {
   /** A PostgreSQL server to use instead of the embedded one. */
   databaseUrl: string | undefined;
   /** Each subgraph's database is named `<prefix><subgraph>`, e.g. agora_users. */
@@ -39,6 +39,8 @@ export interface LauncherConfig extends ClientSettings, GatewayTuning, Petitions
   gatewaySecret: string | undefined;
   production: boolean;
   seedDemoData: boolean;
+  /** Connections to subgraphs and the response cache: the gateway's own settings. */
+  gatewayTuning: GatewayTuning;
   /** Signing limits and intervals: the signatures service's own settings. */
   signing: SigningSettings;
   /** Checkout recovery and limits: the orders service's own settings. */
@@ -75,7 +77,7 @@ export function loadLauncherConfig(env: Env): LauncherConfig {
       seedDemoData: r.boolean('SEED_DEMO_DATA', !production),
       // The services' own settings, read by their own readers.
       ...readClientSettings(r),
-      ...readGatewayTuning(r),
+      gatewayTuning: readGatewayTuning(r),
       ...readPetitionsSettings(r),
       signing: readSigningSettings(r),
       attemptLimits: readAttemptLimits(r),

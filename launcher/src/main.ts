@@ -60,10 +60,7 @@ async function startAllInOne(): Promise<Stoppable> {
       trustedProxyHops: config.trustedProxyHops,
       coalesceMs: config.coalesceMs,
       queryLimits: config.queryLimits,
-      gatewayTuning: {
-        subgraphMaxConnections: config.subgraphMaxConnections,
-        responseCacheEntries: config.responseCacheEntries,
-      },
+      gatewayTuning: config.gatewayTuning,
       openListReconcileIntervalMs: config.openListReconcileIntervalMs,
       draftsPerHour: config.draftsPerHour,
       signing: config.signing,
