@@ -73,7 +73,8 @@ export function createResponseCache(options: ResponseCacheOptions): RequestHandl
   /** Lets the miss through to Apollo and keeps its answer if Apollo called it public. */
   function executeAndKeep(key: string, res: Response, next: () => void): void {
     let finished!: () => void;
-    inFlight.set(key, new Promise<void>((resolve) => (finished = resolve)));
+    const execution = new Promise<void>((resolve) => (finished = resolve));
+    inFlight.set(key, execution);
     let streamed = false;
     const write = res.write.bind(res);
     const end = res.end.bind(res);
@@ -103,7 +104,8 @@ export function createResponseCache(options: ResponseCacheOptions): RequestHandl
       return (end as (...args: unknown[]) => Response)(chunk, ...rest);
     }) as Response['end'];
     res.once('close', () => {
-      inFlight.delete(key);
+      // Another miss for this key may have begun since (this answer was not kept): leave its entry.
+      if (inFlight.get(key) === execution) inFlight.delete(key);
       finished();
     });
     next();
