@@ -76,9 +76,8 @@ async function throughGateway(
     ];
     if (kind !== 'hive' && !postOnly) {
       // Apollo Server (ours and stock) takes automatic persisted queries by default; Hive does not.
-      await fetch(`${url.origin}${registeringGetRequest(url.pathname, TOP_50).path}`, {
-        headers: registeringGetRequest(url.pathname, TOP_50).headers,
-      });
+      const register = registeringGetRequest(url.pathname, TOP_50);
+      await fetch(`${url.origin}${register.path}`, { headers: register.headers });
       targets.push({
         label: `${label}, GET + persisted query`,
         origin: url.origin,
