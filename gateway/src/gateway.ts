@@ -126,6 +126,12 @@ export async function serveGateway(deps: GatewayDeps, listenOptions: ListenOptio
           }),
     } as ExecutionResult;
   };
+  const corsGuard = cors({ origin: deps.corsOrigins.includes('*') ? '*' : [...deps.corsOrigins] });
+  const responseCache = createResponseCache({
+    maxEntries: deps.responseCacheEntries,
+    maxBodyBytes: 1_000_000,
+    record: (outcome) => metrics.responseCacheRequests.inc({ outcome }),
+  });
   const server = await serveGraphQL<GatewayContext>({
     name: 'gateway',
     metrics,
@@ -184,14 +190,14 @@ export async function serveGateway(deps: GatewayDeps, listenOptions: ListenOptio
         maxMessageBytes: deps.maxBodyBytes,
         maxOperationsPerConnection: deps.queryLimits.maxOperationsPerConnection,
       }),
-    guards: [
-      cors({ origin: deps.corsOrigins.includes('*') ? '*' : [...deps.corsOrigins] }),
-      createResponseCache({
-        maxEntries: deps.responseCacheEntries,
-        maxBodyBytes: 1_000_000,
-        record: (outcome) => metrics.responseCacheRequests.inc({ outcome }),
-      }),
-    ],
+    answerEarly: (req, res) => {
+      const answer = responseCache.hit(req);
+      if (answer === undefined) return false;
+      // Nothing ran for a kept answer (no request id, no span); browsers still need CORS.
+      corsGuard(req, res, () => responseCache.send(res, answer));
+      return true;
+    },
+    guards: [corsGuard, responseCache.keepAnswers],
     context: async (req) => ({
       identity: await resolveIdentity(req.headers.authorization),
       clientAddress: clientAddressOf(req, deps.trustedProxyHops),

@@ -1,7 +1,9 @@
 // The gateway's response cache: public answers to anonymous GET requests (the open list, the
 // most signed, products), kept for as long as the subgraphs' cache hints allow (a second
-// for counts and stock) and served before Apollo parses anything. Many clients polling the
-// same list then cost one execution per second instead of one each.
+// for counts and stock). A hit is answered straight from the HTTP server, before express,
+// tracing or Apollo touch the request: many clients polling the same list then cost one
+// execution per second and a few microseconds each.
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestHandler, Response } from 'express';
 
 export interface ResponseCacheOptions {
@@ -13,11 +15,13 @@ export interface ResponseCacheOptions {
   record(outcome: 'hit' | 'miss'): void;
 }
 
-interface CachedAnswer {
+export interface CachedAnswer {
   contentType: string;
   cacheControl: string;
   body: Buffer;
   storedAt: number;
+  /** From here on one request refreshes it while the others are still answered from it. */
+  refreshAt: number;
   expiresAt: number;
 }
 
@@ -43,10 +47,29 @@ function cacheableRequest(method: string, headers: Record<string, string | strin
   );
 }
 
-export function createResponseCache(options: ResponseCacheOptions): RequestHandler {
+export interface ResponseCache {
+  /** The answer kept for this request, if it may be answered from the cache and one is fresh. */
+  hit(req: IncomingMessage): CachedAnswer | undefined;
+  /** Sends a kept answer, with its age. */
+  send(res: ServerResponse, answer: CachedAnswer): void;
+  /**
+   * On /graphql after the guards: misses go on to Apollo and public answers are kept;
+   * concurrent misses for one URL wait for the first instead of executing again.
+   */
+  keepAnswers: RequestHandler;
+}
+
+/** The answer depends on the operation and variables (the URL) and on the format asked for. */
+function keyOf(req: IncomingMessage, url: string | undefined): string {
+  return `${req.headers.accept ?? ''} ${url ?? ''}`;
+}
+
+export function createResponseCache(options: ResponseCacheOptions): ResponseCache {
   const answers = new Map<string, CachedAnswer>();
   /** Misses being executed now, by key: others asking the same wait for it instead of executing again. */
   const inFlight = new Map<string, Promise<void>>();
+
+  const cacheable = (req: IncomingMessage) => options.maxEntries > 0 && cacheableRequest(req.method ?? '', req.headers);
 
   function lookUp(key: string): CachedAnswer | undefined {
     const answer = answers.get(key);
@@ -62,11 +85,12 @@ export function createResponseCache(options: ResponseCacheOptions): RequestHandl
     if (answers.size > options.maxEntries) answers.delete(answers.keys().next().value as string);
   }
 
-  function send(res: Response, answer: CachedAnswer): void {
-    res.status(200);
-    res.setHeader('content-type', answer.contentType);
-    res.setHeader('cache-control', answer.cacheControl);
-    res.setHeader('age', String(Math.floor((Date.now() - answer.storedAt) / 1000)));
+  function send(res: ServerResponse, answer: CachedAnswer): void {
+    res.writeHead(200, {
+      'content-type': answer.contentType,
+      'cache-control': answer.cacheControl,
+      age: String(Math.floor((Date.now() - answer.storedAt) / 1000)),
+    });
     res.end(answer.body);
   }
 
@@ -98,6 +122,7 @@ export function createResponseCache(options: ResponseCacheOptions): RequestHandl
           cacheControl: String(res.getHeader('cache-control')),
           body,
           storedAt: now,
+          refreshAt: now + maxAge * 500,
           expiresAt: now + maxAge * 1000,
         });
       }
@@ -111,30 +136,38 @@ export function createResponseCache(options: ResponseCacheOptions): RequestHandl
     next();
   }
 
-  return async (req, res, next) => {
-    if (options.maxEntries === 0 || !cacheableRequest(req.method, req.headers)) {
-      next();
-      return;
-    }
-    // The answer depends on the operation and variables (the URL) and on the format asked for.
-    const key = `${req.headers.accept ?? ''} ${req.originalUrl}`;
-    const cached = lookUp(key);
-    if (cached !== undefined) {
-      options.record('hit');
-      send(res, cached);
-      return;
-    }
-    const pending = inFlight.get(key);
-    if (pending !== undefined) {
-      await pending;
+  return {
+    hit(req) {
+      if (!cacheable(req)) return undefined;
+      const key = keyOf(req, req.url);
       const answer = lookUp(key);
-      if (answer !== undefined) {
-        options.record('hit');
-        send(res, answer);
+      if (answer === undefined) return undefined;
+      // Past half its life, the first request goes on to execute and replace it while the
+      // rest are still answered from it: nobody waits for a refresh, and no answer is older
+      // than the hints allow.
+      if (answer.refreshAt <= Date.now() && !inFlight.has(key)) return undefined;
+      options.record('hit');
+      return answer;
+    },
+    send,
+    keepAnswers: async (req, res, next) => {
+      if (!cacheable(req)) {
+        next();
         return;
       }
-    }
-    options.record('miss');
-    executeAndKeep(key, res, next);
+      const key = keyOf(req, req.originalUrl);
+      const pending = inFlight.get(key);
+      if (pending !== undefined) {
+        await pending;
+        const answer = lookUp(key);
+        if (answer !== undefined) {
+          options.record('hit');
+          send(res, answer);
+          return;
+        }
+      }
+      options.record('miss');
+      executeAndKeep(key, res, next);
+    },
   };
 }

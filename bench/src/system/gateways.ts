@@ -1,5 +1,6 @@
 // The gateways compared side by side, each as its own process in front of the same subgraphs.
 import { access } from 'node:fs/promises';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SUPERGRAPH_PATH } from '@agora/schema';
 import type { AgoraUnderTest } from './agora.js';
@@ -34,13 +35,19 @@ export async function hiveInstalled(): Promise<boolean> {
   );
 }
 
+/** BENCH_PROFILE=<folder>: a CPU profile of each gateway lands there when it stops, as for the subgraphs. */
+function profileArgs(): string[] {
+  const profile = process.env['BENCH_PROFILE'];
+  return profile === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profile)}`];
+}
+
 export function startGateway(kind: GatewayKind, agora: AgoraUnderTest): Promise<ServiceProcess> {
   const base = { ...process.env, ...subgraphEnv(agora), PORT: '0', HOST: '127.0.0.1', APOLLO_TELEMETRY_DISABLED: '1' };
   switch (kind) {
     case 'agora':
       return spawnUntilReady({
         name: GATEWAY_LABELS.agora,
-        args: ['--import', 'tsx', 'launcher/src/main.ts', '--service', 'gateway'],
+        args: [...profileArgs(), '--import', 'tsx', 'launcher/src/main.ts', '--service', 'gateway'],
         cwd: REPO_DIR,
         env: {
           ...base,
@@ -57,7 +64,7 @@ export function startGateway(kind: GatewayKind, agora: AgoraUnderTest): Promise<
     case 'apollo':
       return spawnUntilReady({
         name: GATEWAY_LABELS.apollo,
-        args: ['--import', 'tsx', 'bench/src/peers/apolloGateway.ts'],
+        args: [...profileArgs(), '--import', 'tsx', 'bench/src/peers/apolloGateway.ts'],
         cwd: REPO_DIR,
         env: { ...base, NODE_ENV: 'production' },
         readyPattern: /apollo gateway listening on (http:\/\/\S+)/,
@@ -65,7 +72,7 @@ export function startGateway(kind: GatewayKind, agora: AgoraUnderTest): Promise<
     case 'hive':
       return spawnUntilReady({
         name: GATEWAY_LABELS.hive,
-        args: [HIVE_SCRIPT],
+        args: [...profileArgs(), HIVE_SCRIPT],
         cwd: REPO_DIR,
         env: { ...base, NODE_ENV: 'production' },
         readyPattern: /hive gateway listening on (http:\/\/\S+)/,

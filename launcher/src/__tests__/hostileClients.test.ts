@@ -354,6 +354,71 @@ describe('hostile clients, against the gateway as deployed (production)', () => 
     await expectStillServing();
   });
 
+  it('should estimate one document anew for each page size it is sent with', async () => {
+    const nested =
+      'query Nested($n: Int = 100) { openPetitions(first: $n) { nodes { creator { petitions { id title } } } } }';
+    const withSize = (variables: Record<string, unknown>) =>
+      send(agora.gatewayUrl, {
+        method: 'POST',
+        headers: JSON_HEADERS,
+        body: JSON.stringify({ query: nested, variables }),
+      });
+
+    const small = await withSize({ n: 1 });
+    const large = await withSize({ n: 100 });
+    const smallAgain = await withSize({ n: 1 });
+    // Absent: the document's default (100) applies, not the estimate kept for n = 1.
+    const byDefault = await withSize({});
+    const smallLast = await withSize({ n: 1 });
+
+    for (const fits of [small, smallAgain, smallLast]) {
+      expect(fits.status).toBe(200);
+      expect(fits.body.errors).toBeUndefined();
+    }
+    for (const tooMuch of [large, byDefault]) {
+      expectClearError(
+        tooMuch,
+        400,
+        'GRAPHQL_VALIDATION_FAILED',
+        /^The operation is too expensive: its estimated cost is \d+, the limit is 5000\./,
+      );
+    }
+  });
+
+  it('should estimate a document anew when @include decides whether an expensive part counts', async () => {
+    const switched =
+      'query Switched($all: Boolean!) { openPetitions(first: 100) { nodes { id creator @include(if: $all) { petitions { id title } } } } }';
+    const withSwitch = (all: boolean) =>
+      send(agora.gatewayUrl, {
+        method: 'POST',
+        headers: JSON_HEADERS,
+        body: JSON.stringify({ query: switched, variables: { all } }),
+      });
+
+    const cheap = await withSwitch(false);
+    const expensive = await withSwitch(true);
+
+    expect(cheap.status).toBe(200);
+    expectClearError(
+      expensive,
+      400,
+      'GRAPHQL_VALIDATION_FAILED',
+      /^The operation is too expensive: its estimated cost is \d+, the limit is 5000\./,
+    );
+  });
+
+  it('should refuse a page size nested too deep to write down as bad input, not fail', async () => {
+    const deep = `${'['.repeat(20_000)}1${']'.repeat(20_000)}`;
+    const answer = await send(agora.gatewayUrl, {
+      method: 'POST',
+      headers: JSON_HEADERS,
+      body: `{"query":"query ($n: Int) { openPetitions(first: $n) { nodes { id } } }","variables":{"n":${deep}}}`,
+    });
+
+    expect(answer.status).toBe(400);
+    expect(answer.body.errors?.map((error) => error.extensions?.['code'])).toEqual(['BAD_USER_INPUT']);
+  });
+
   it('should answer an unknown path with a JSON 404 and name no framework', async () => {
     const response = await fetch(agora.gatewayUrl.replace(/\/graphql$/, '/wp-admin'));
     expect(response.status).toBe(404);

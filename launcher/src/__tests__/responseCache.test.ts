@@ -8,6 +8,7 @@ interface GetAnswer {
   cacheControl: string | null;
   /** Set only on answers the gateway's response cache gave. */
   age: string | null;
+  allowOrigin: string | null;
   body: {
     data?: { mostSignedPetitions?: { id: string; signatureCount: number }[] } | null;
     errors?: { extensions?: { code?: string } }[];
@@ -22,7 +23,7 @@ function hashOf(query: string): string {
 async function get(
   agora: TestAgora,
   query: string,
-  options: { withQuery?: boolean; token?: string; preflight?: boolean; hash?: string } = {},
+  options: { withQuery?: boolean; token?: string; preflight?: boolean; hash?: string; origin?: string } = {},
 ): Promise<GetAnswer> {
   const url = new URL(agora.gatewayUrl);
   url.searchParams.set(
@@ -34,12 +35,14 @@ async function get(
     headers: {
       ...(options.preflight === false ? {} : { 'apollo-require-preflight': 'true' }),
       ...(options.token === undefined ? {} : { authorization: `Bearer ${options.token}` }),
+      ...(options.origin === undefined ? {} : { origin: options.origin }),
     },
   });
   return {
     status: response.status,
     cacheControl: response.headers.get('cache-control'),
     age: response.headers.get('age'),
+    allowOrigin: response.headers.get('access-control-allow-origin'),
     body: (await response.json()) as GetAnswer['body'],
   };
 }
@@ -119,6 +122,30 @@ describe('GET with persisted queries and the response cache', () => {
     expect(seen).toBe(before + 1);
     // max-age=1 counted from when the answer was kept: at most a second and the round trips.
     expect(Date.now() - signedAt).toBeLessThan(1_500);
+  });
+
+  it('should refresh a kept answer once half its life has passed, answering the others from it meanwhile', async () => {
+    const query = 'query Refreshed { mostSignedPetitions(first: 6) { id title signatureCount } }';
+    await get(agora, query, { withQuery: true });
+    const kept = await get(agora, query);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    const refreshing = await get(agora, query);
+    const fromRefreshed = await get(agora, query);
+
+    expect(kept.age).toBeNull();
+    // 0.6 s into a 1 s life: executed again (no Age), though the kept answer was still valid.
+    expect(refreshing.age).toBeNull();
+    expect(fromRefreshed.age).toBe('0');
+    expect(fromRefreshed.body).toEqual(refreshing.body);
+  });
+
+  it('should give a cached answer the CORS header a browser needs to read it', async () => {
+    await get(agora, TOP, { withQuery: true });
+    await get(agora, TOP);
+    const fromBrowser = await get(agora, TOP, { origin: 'https://petitions.example' });
+
+    expect(fromBrowser.age).not.toBeNull();
+    expect(fromBrowser.allowOrigin).toBe('*');
   });
 
   it('should never answer a signed-in caller from the cache, nor mark their answer public', async () => {

@@ -23,6 +23,11 @@ export interface GraphQLServerOptions<Context extends object> {
   name: string;
   /** Builds the Apollo server with the given plugins (draining the HTTP server on stop). */
   createApollo(plugins: ApolloServerPlugin<Context>[]): ApolloServer<Context>;
+  /**
+   * Answers a request before express and every middleware when it can, returning true (the
+   * gateway's cached public answers); it then sets whatever headers the guards would have.
+   */
+  answerEarly?(req: http.IncomingMessage, res: http.ServerResponse): boolean;
   /** Middleware before Apollo on /graphql (CORS, the gateway secret). */
   guards: RequestHandler[];
   context(req: Request): Promise<Context>;
@@ -66,7 +71,9 @@ export async function serveGraphQL<Context extends object>(
   const metrics = options.metrics ?? createServiceMetrics(options.name);
   // Nothing tells a scanner which framework answers.
   app.disable('x-powered-by');
-  const httpServer = http.createServer(app);
+  const httpServer = http.createServer((req, res) => {
+    if (options.answerEarly?.(req, res) !== true) app(req, res);
+  });
   const apollo = options.createApollo([
     ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: options.stopGracePeriodMs ?? 10_000 }),
     operationMetricsPlugin(metrics, new Set(options.knownOperations ?? [])),
