@@ -29,6 +29,8 @@ export interface LauncherConfig extends ClientSettings, PetitionsSettings {
   dataDirIsDefault: boolean;
   host: string;
   gatewayPort: number;
+  /** Where the web app (client-example/web) is served, when it has been built. */
+  webPort: number;
   /** Where the gateway's Prometheus metrics are served. */
   gatewayMetricsPort: number;
   /** Operation names the gateway's metrics count by name (the gateway's own reader). */
@@ -64,6 +66,7 @@ export function loadLauncherConfig(env: Env): LauncherConfig {
       dataDirIsDefault: r.optional('AGORA_DATA_DIR') === undefined,
       host: r.string('HOST', '127.0.0.1'),
       gatewayPort: r.int('PORT', { default: 4000, min: 0, max: 65_535 }),
+      webPort: r.int('WEB_PORT', { default: 4080, min: 0, max: 65_535 }),
       shutdownDelayMs: readShutdownDelayMs(r, production),
       metricsOperationNames: readOperationNames(r),
       gatewayMetricsPort: readMetricsPort(r),

@@ -7,6 +7,7 @@ import { DEMO_PASSWORD, DEMO_USERS, seedDemoData } from './demoData.js';
 import type { EmbeddedServer } from './embeddedPostgres.js';
 import { loadLocalState, saveLocalState } from './localState.js';
 import { startAgora } from './startAgora.js';
+import { WEB_APP_DIR, serveWebApp, webAppBuilt, type RunningWebApp } from './webApp.js';
 
 const SERVICES = ['gateway', ...SUBGRAPHS.map((subgraph) => subgraph.name)];
 
@@ -75,8 +76,13 @@ async function startAllInOne(): Promise<Stoppable> {
       await seedDemoData(agora.gatewayUrl, agora.databaseUrls.inventory, logger);
       await saveLocalState(config.dataDir, { ...state, seededDatabases: [...(state.seededDatabases ?? []), seedKey] });
     }
+    const webApp = await startWebApp(config.webPort, config.host, agora.gatewayUrl).catch(async (error: unknown) => {
+      await agora.stop();
+      throw error;
+    });
     printWelcome(
       agora.gatewayUrl,
+      webApp?.url,
       embedded === undefined
         ? 'the server in DATABASE_URL'
         : `embedded, data in ${(embedded as EmbeddedServer).dataDir}`,
@@ -84,6 +90,7 @@ async function startAllInOne(): Promise<Stoppable> {
     );
     return {
       async stop() {
+        await webApp?.stop();
         await agora.stop();
         await embedded?.stop();
       },
@@ -94,12 +101,31 @@ async function startAllInOne(): Promise<Stoppable> {
   }
 }
 
-function printWelcome(gatewayUrl: string, postgres: string, redisUrl: string | undefined): void {
+/** The web app beside the gateway, when it has been built (npm start builds it first). */
+async function startWebApp(port: number, host: string, gatewayUrl: string): Promise<RunningWebApp | undefined> {
+  if (!(await webAppBuilt(WEB_APP_DIR))) {
+    logger.warn('the web app is not built (npm run build -w client-example); serving the gateway only');
+    return undefined;
+  }
+  try {
+    return await serveWebApp({ dir: WEB_APP_DIR, port, host, gatewayUrl });
+  } catch (error) {
+    throw new Error(`the web app cannot listen on ${host}:${port}: ${(error as Error).message}`);
+  }
+}
+
+function printWelcome(
+  gatewayUrl: string,
+  webAppUrl: string | undefined,
+  postgres: string,
+  redisUrl: string | undefined,
+): void {
   const lines = [
     '',
     'Agora is running (all-in-one).',
     '',
     `  GraphQL + Apollo Sandbox: ${gatewayUrl}`,
+    ...(webAppUrl === undefined ? [] : [`  Web app: ${webAppUrl}`]),
     `  Demo users (password "${DEMO_PASSWORD}"): ${DEMO_USERS.map((user) => user.email).join(', ')}`,
     `  PostgreSQL: ${postgres}`,
     `  Pub/sub and caches: ${redisUrl === undefined ? 'in this process (set REDIS_URL to use Redis)' : 'Redis'}`,

@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -101,6 +101,7 @@ describe('npm start', () => {
     PORT: '0',
     SUBGRAPH_BASE_PORT: '0',
     METRICS_PORT: '0',
+    WEB_PORT: '0',
     ...more,
   });
 
@@ -115,16 +116,29 @@ describe('npm start', () => {
     );
   });
 
-  it('should print the gateway URL, serve demo data there, and stop cleanly on SIGINT', async () => {
+  it("should print the gateway URL and the web app's, serve demo data there, and stop cleanly on SIGINT", async () => {
+    // What the npm start script does before starting: build the web app.
+    const build = spawnSync('npm', ['run', 'build', '-w', 'client-example'], {
+      cwd: path.join(LAUNCHER_DIR, '..'),
+      encoding: 'utf8',
+      env: { ...process.env, NODE_ENV: 'production' },
+    });
+    expect(build.status).toBe(0);
     const agora = launch([], allInOne());
     const [, url] = await agora.waitFor(/GraphQL \+ Apollo Sandbox: (http:\/\/\S+\/graphql)/);
+    const [, webAppUrl] = await agora.waitFor(/Web app: (http:\/\/\S+\/)/);
 
     const result = await postGraphQL(
       url as string,
       '{ products(first: 1) { totalCount } openPetitions(first: 1) { totalCount } }',
     );
+    const page = await fetch(webAppUrl as string);
+    const config = await fetch(`${webAppUrl}config.json`);
 
     expect(dataOf(result)).toEqual({ products: { totalCount: 20 }, openPetitions: { totalCount: 10 } });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<div id="root"></div>');
+    expect(await config.json()).toEqual({ gatewayUrl: url });
     expect(agora.output()).toContain('loading the demo data');
     agora.child.kill('SIGINT');
     expect(await exitOf(agora.child)).toBe(0);

@@ -9,7 +9,7 @@ import { createReservationStore } from './store/reservationStore.js';
 
 export { INVENTORY_DEFAULT_PORT, loadInventoryConfig, type InventoryConfig } from './config.js';
 export { DEMO_PRODUCTS } from './store/demoProducts.js';
-export { createProductStore } from './store/productStore.js';
+export { createProductStore, type NewProduct } from './store/productStore.js';
 
 export const INVENTORY_SCHEMA_PATH = fileURLToPath(new URL('../schema.graphql', import.meta.url));
 export const INVENTORY_MIGRATIONS_DIR = fileURLToPath(new URL('../migrations', import.meta.url));
