@@ -10,9 +10,10 @@ import { Redis } from 'ioredis';
 import { dropDatabase, withDatabase } from '@agora/db';
 import { SUBGRAPHS, type SubgraphName } from '@agora/schema';
 import { DEFAULT_TOKEN_AUDIENCE, DEFAULT_TOKEN_ISSUER, type SigningKeys } from '@agora/service';
+import { freePortsOutsideEphemeralRange } from '@agora/testkit';
 import { createTokenIssuer } from '@agora/users';
 import { refuseRemote } from '../load/closedLoop.js';
-import { freePortRange, spawnUntilReady } from './processes.js';
+import { spawnUntilReady } from './processes.js';
 
 const LAUNCHER_DIR = fileURLToPath(new URL('../../../launcher', import.meta.url));
 
@@ -79,7 +80,7 @@ export async function startAgoraUnderTest(targets: BenchTargets, log: (line: str
   const databasePrefix = `agora_bench_${tag}_`;
   const redisPrefix = `agora-bench-${tag}`;
   const dataDir = await mkdtemp(path.join(tmpdir(), 'agora-bench-'));
-  const basePort = await freePortRange(SUBGRAPHS.length);
+  const basePort = await freePortsOutsideEphemeralRange(SUBGRAPHS.length);
   const env = benchEnv(targets, dataDir, databasePrefix, redisPrefix, basePort);
   // BENCH_PROFILE=<folder>: a CPU profile of the process lands there when it stops.
   const profile = process.env['BENCH_PROFILE'];

@@ -1,7 +1,6 @@
 // The systems under test run as their own processes (as users run them), so the load
 // generator never shares an event loop with what it measures.
 import { spawn } from 'node:child_process';
-import net from 'node:net';
 
 export interface ServiceProcess {
   /** The URL the process printed when it was ready. */
@@ -64,22 +63,4 @@ export async function spawnUntilReady(options: SpawnOptions): Promise<ServicePro
     await stop();
     throw error;
   }
-}
-
-/** The first of `count` consecutive free ports on 127.0.0.1 (subgraphs get fixed ports the peers can be told). */
-export async function freePortRange(count: number): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20_000 + Math.floor(Math.random() * 30_000);
-    const ports = Array.from({ length: count }, (_, index) => base + index);
-    if ((await Promise.all(ports.map(isFree))).every(Boolean)) return base;
-  }
-  throw new Error(`no ${count} consecutive free ports found`);
-}
-
-function isFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
 }

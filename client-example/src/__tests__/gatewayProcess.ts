@@ -1,23 +1,11 @@
 // The gateway as its own process (`--service gateway`) in front of a test federation's
 // subgraphs, for tests that kill it and start it again under a client.
 import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { TestAgora } from '@agora/launcher/testing';
 import { TEST_GATEWAY_SECRET, TEST_REDIS_URL } from '@agora/testkit';
 
 const REPO_DIR = fileURLToPath(new URL('../../../', import.meta.url));
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** The gateway as its own process (`--service gateway`), in front of the test federation's subgraphs. */
 export async function startGatewayProcess(

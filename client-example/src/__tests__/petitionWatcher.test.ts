@@ -1,10 +1,10 @@
 import type { ChildProcess } from 'node:child_process';
 import { openPetition, registerUser, startTestAgora, type TestAgora } from '@agora/launcher/testing';
-import { TEST_REDIS_URL, eventually, testRedisPrefix } from '@agora/testkit';
+import { TEST_REDIS_URL, eventually, freePortsOutsideEphemeralRange, testRedisPrefix } from '@agora/testkit';
 import { watchPetitions, type WatchView } from '../petitionWatcher.js';
 import { retryDelayMs } from '../reconnecting.js';
 import { renderView } from '../watch.js';
-import { freePort, kill, queriesAnswered, startGatewayProcess } from './gatewayProcess.js';
+import { kill, queriesAnswered, startGatewayProcess } from './gatewayProcess.js';
 
 const SIGN = 'mutation ($id: ID!) { signPetition(petitionId: $id) { __typename } }';
 
@@ -67,7 +67,7 @@ describe('a mobile-style watcher across a gateway restart', () => {
   it('should reconnect with backoff after the gateway is killed, and end on the exact count', async () => {
     const creator = await registerUser(agora, 'Watched');
     const petitionId = await openPetition(agora, creator.token, 'Watched through a restart');
-    const port = await freePort();
+    const port = await freePortsOutsideEphemeralRange();
     gateway = (await startGatewayProcess(agora, port, redisPrefix)).child;
     const views: WatchView[] = [];
     const watcher = watchPetitions({

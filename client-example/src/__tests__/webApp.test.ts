@@ -11,8 +11,8 @@ import { createDb } from '@agora/db';
 import { createProductStore, type NewProduct } from '@agora/inventory';
 import { openPetition, registerUser, startTestAgora, type TestAgora } from '@agora/launcher/testing';
 import { serveWebApp, type RunningWebApp } from '@agora/launcher/webApp';
-import { TEST_REDIS_URL, testRedisPrefix } from '@agora/testkit';
-import { freePort, kill, queriesAnswered, startGatewayProcess } from './gatewayProcess.js';
+import { TEST_REDIS_URL, freePortsOutsideEphemeralRange, testRedisPrefix } from '@agora/testkit';
+import { kill, queriesAnswered, startGatewayProcess } from './gatewayProcess.js';
 
 const REPO_DIR = fileURLToPath(new URL('../../../', import.meta.url));
 const SCREENSHOTS = fileURLToPath(new URL('../../../test-results/web/', import.meta.url));
@@ -251,7 +251,7 @@ describe('the web app across a gateway restart', () => {
   it('should reconnect and show the counts signed while the gateway was down, without a reload', async () => {
     const organiser = await registerUser(agora, 'Organiser');
     const petitionId = await openPetition(agora, organiser.token, 'Lights on the bridge');
-    const port = await freePort();
+    const port = await freePortsOutsideEphemeralRange();
     gateway = (await startGatewayProcess(agora, port, redisPrefix)).child;
     const webApp = await serveWebApp({
       dir: appDir,

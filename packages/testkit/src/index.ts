@@ -20,6 +20,7 @@ export {
 } from './subgraphContract.js';
 export { eventually } from './eventually.js';
 export { inParallel } from './inParallel.js';
+export { ephemeralRangeStart, freePortsOutsideEphemeralRange } from './ports.js';
 export { startFaultProxy, type FaultMode, type FaultProxy } from './faultProxy.js';
 export { createTestSubscriber, type TestSubscriber, type TestSubscription } from './subscriber.js';
 export {
