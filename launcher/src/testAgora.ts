@@ -132,6 +132,9 @@ export async function startTestAgora(overrides: Partial<AgoraOptions> = {}) {
 
 export type TestAgora = Awaited<ReturnType<typeof startTestAgora>>;
 
+/** The password registerUser gives everyone, for tests that log in as they would. */
+export const TEST_USER_PASSWORD = 'correct horse battery';
+
 /** Registers a user through the gateway and returns their id and token. */
 export async function registerUser(
   agora: TestAgora,
@@ -140,7 +143,7 @@ export async function registerUser(
 ) {
   const result = await agora.request<{ register: { token: string; user: { id: string } } }>(
     `mutation ($input: RegisterInput!) { register(input: $input) { __typename ... on AuthPayload { token user { id } } ... on ErrorResult { message } } }`,
-    { input: { email, password: 'correct horse battery', name } },
+    { input: { email, password: TEST_USER_PASSWORD, name } },
   );
   const payload = result.data?.register;
   if (payload?.token === undefined) throw new Error(`register failed: ${JSON.stringify(result)}`);

@@ -9,7 +9,13 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createDb } from '@agora/db';
 import { createProductStore, type NewProduct } from '@agora/inventory';
-import { openPetition, registerUser, startTestAgora, type TestAgora } from '@agora/launcher/testing';
+import {
+  TEST_USER_PASSWORD,
+  openPetition,
+  registerUser,
+  startTestAgora,
+  type TestAgora,
+} from '@agora/launcher/testing';
 import { serveWebApp, type RunningWebApp } from '@agora/launcher/webApp';
 import { TEST_REDIS_URL, freePortsOutsideEphemeralRange, testRedisPrefix } from '@agora/testkit';
 import { kill, queriesAnswered, startGatewayProcess } from './gatewayProcess.js';
@@ -228,6 +234,52 @@ describe('the web app in Chromium', () => {
       expect(await declined.textContent()).toBe(
         'Payment declined: your balance is 0.00 EUR and this costs 12.50 EUR. Top up your account first.',
       );
+    } finally {
+      await context.close();
+    }
+  });
+  it('should be usable by keyboard alone: each page starts on its heading, forms submit with Enter', async () => {
+    const keyboardUser = await registerUser(agora, 'Keyboard user');
+    const { context, page } = await person();
+    /** Presses Tab until the focus is on the control named `name` (as a keyboard user would). */
+    async function tabTo(name: string) {
+      for (let press = 0; press < 60; press++) {
+        await page.keyboard.press('Tab');
+        // Past the last control the focus leaves the page, and the next Tab starts over at the top.
+        const focused = await page.evaluate("document.activeElement?.textContent?.trim() ?? ''");
+        if (focused === name) return;
+      }
+      throw new Error(`Tab never reached "${name}"`);
+    }
+    /** The text of the heading that has the focus, once one has. */
+    const focusedHeading = async () => {
+      await page.locator('h1:focus').waitFor();
+      return page.locator('h1:focus').textContent();
+    };
+    try {
+      await page.goto(`${webApp.url}#/petitions`);
+      await page.getByRole('heading', { name: 'Open petitions' }).waitFor();
+
+      await tabTo('Log in');
+      await page.keyboard.press('Enter');
+      const loginHeading = await focusedHeading();
+      await page.keyboard.press('Tab');
+      await page.keyboard.type(keyboardUser.email);
+      await page.keyboard.press('Tab');
+      await page.keyboard.type(TEST_USER_PASSWORD);
+      await page.keyboard.press('Enter');
+      await page.getByRole('link', { name: 'Account' }).waitFor();
+      await tabTo('Account');
+      await page.keyboard.press('Enter');
+      const accountHeading = await focusedHeading();
+      await page.keyboard.press('Tab');
+      await page.keyboard.type('12.50');
+      await page.keyboard.press('Enter');
+      await page.getByRole('status').getByText('Deposited. Your balance is 12.50 EUR.').waitFor();
+
+      expect(loginHeading).toBe('Log in');
+      expect(accountHeading).toBe('Account');
+      expect(await page.getByRole('status').textContent()).toBe('Deposited. Your balance is 12.50 EUR.');
     } finally {
       await context.close();
     }

@@ -1,7 +1,7 @@
 // The pages, by the part of the URL after `#`: links work without a server that knows the
 // routes, and the back button does what people expect.
 import { useMutation } from '@apollo/client/react';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState, type RefObject } from 'react';
 import { LOGOUT } from './operations.js';
 import { AccountPage } from './pages/AccountPage.js';
 import { AuthPage } from './pages/AuthPage.js';
@@ -47,6 +47,41 @@ function Page({ route }: { route: string[] }) {
   }
 }
 
+/**
+ * After a move to another page, keyboard and screen-reader users start on its heading, as
+ * they would after a page load; without this they stay on the link they followed. The first
+ * page is left alone: a browser starts at the top by itself.
+ */
+function useFocusOnNavigation(path: string): RefObject<HTMLElement | null> {
+  const main = useRef<HTMLElement>(null);
+  const shown = useRef<string | null>(null);
+  useEffect(() => {
+    const region = main.current;
+    const first = shown.current === null;
+    if (region === null || path === shown.current) return;
+    shown.current = path;
+    if (first || focusHeading(region)) return;
+    // The page is still loading: the region holds the focus until its heading comes, unless
+    // the person has moved on by then.
+    region.focus();
+    const observer = new MutationObserver(() => {
+      if (document.activeElement !== region || focusHeading(region)) observer.disconnect();
+    });
+    observer.observe(region, { childList: true, subtree: true });
+    return () => observer.disconnect();
+  }, [path]);
+  return main;
+}
+
+/** Focuses the region's heading, if it has one yet. */
+function focusHeading(region: HTMLElement): boolean {
+  const heading = region.querySelector<HTMLElement>('h1');
+  if (heading === null) return false;
+  heading.tabIndex = -1;
+  heading.focus();
+  return true;
+}
+
 /** The pages in the main navigation, with their titles, and who sees each. */
 const NAVIGATION: { path: string; title: string; for: 'anyone' | 'signed out' | 'signed in' }[] = [
   { path: 'petitions', title: 'Petitions', for: 'anyone' },
@@ -65,6 +100,7 @@ export function App() {
   useEffect(() => {
     document.title = `${NAVIGATION.find((page) => page.path === section)?.title ?? 'Petitions'} · Agora`;
   }, [section]);
+  const main = useFocusOnNavigation(route.join('/'));
   const { token, signOut } = useSession();
   const [logout] = useMutation(LOGOUT);
 
@@ -93,7 +129,7 @@ export function App() {
           )}
         </nav>
       </header>
-      <main>
+      <main ref={main} tabIndex={-1}>
         <Page route={route} />
       </main>
     </>
