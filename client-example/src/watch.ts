@@ -5,8 +5,16 @@
 import { fileURLToPath } from 'node:url';
 import { watchPetitions, type WatchView } from './petitionWatcher.js';
 
-/** The view as lines of text: the connection, then one line per petition. */
-export function renderView(view: WatchView): string[] {
+/**
+ * The view as lines of text: the connection, then one line per petition. Given the
+ * terminal's width, a longer line is cut to it with '…': redrawing in place moves up one row
+ * per line, so a line the terminal wrapped would leave its first rows behind.
+ */
+export function renderView(view: WatchView, columns = Infinity): string[] {
+  return viewLines(view).map((line) => (line.length <= columns ? line : `${line.slice(0, columns - 1)}…`));
+}
+
+function viewLines(view: WatchView): string[] {
   const connection =
     view.connection === 'reconnecting'
       ? `reconnecting (attempt ${view.attempt}${view.retryInMs === undefined ? '' : `, next in ${(view.retryInMs / 1000).toFixed(1)} s`})`
@@ -27,7 +35,7 @@ function main(): void {
   }
   let drawn = 0;
   const draw = (view: WatchView) => {
-    const lines = renderView(view);
+    const lines = renderView(view, process.stdout.columns);
     // In a terminal the view is redrawn in place; in a log each change is a new block.
     if (process.stdout.isTTY && drawn > 0) process.stdout.write(`\x1b[${drawn}A\x1b[J`);
     process.stdout.write(`${lines.join('\n')}\n`);

@@ -41,6 +41,21 @@ describe('renderView', () => {
       '  b  …',
     ]);
   });
+
+  it("should cut lines to the terminal's width, so that redrawing in place leaves no rows behind", () => {
+    const view: WatchView = {
+      connection: 'reconnecting',
+      attempt: 12,
+      retryInMs: undefined,
+      problem: 'the gateway refused the connection (ECONNREFUSED)',
+      counts: new Map([['0b3f6c1e-5a7d-4f2e-9c41-8d2a7e6b5f30', 7]]),
+    };
+
+    const lines = renderView(view, 40);
+
+    expect(lines).toEqual(['Agora · reconnecting (attempt 12) · the…', '  0b3f6c1e-5a7d-4f2e-9c41-8d2a7e6b5f30 …']);
+    expect(lines.every((line) => line.length <= 40)).toBe(true);
+  });
 });
 
 describe('a mobile-style watcher across a gateway restart', () => {
