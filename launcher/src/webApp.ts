@@ -6,6 +6,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { connectableHost, isWildcardHost } from '@agora/service';
 
 export const WEB_APP_DIR = fileURLToPath(new URL('../../client-example/web/dist/', import.meta.url));
 
@@ -54,8 +55,23 @@ function fileFor(dir: string, requestPath: string): string | null {
   return file.startsWith(root + path.sep) ? file : null;
 }
 
+/**
+ * The gateway as the browser asking should name it. Served on every address (HOST=0.0.0.0),
+ * the app may have been opened from another machine, a phone on the network say, for which
+ * the gateway's printed 127.0.0.1 is itself: so it is named by the host the browser used.
+ */
+function gatewayUrlFor(req: http.IncomingMessage, options: WebAppOptions): string {
+  if (!isWildcardHost(options.host) || req.headers.host === undefined) return options.gatewayUrl;
+  try {
+    const gateway = new URL(options.gatewayUrl);
+    gateway.hostname = new URL(`http://${req.headers.host}`).hostname;
+    return gateway.toString();
+  } catch {
+    return options.gatewayUrl;
+  }
+}
+
 export async function serveWebApp(options: WebAppOptions): Promise<RunningWebApp> {
-  const config = JSON.stringify({ gatewayUrl: options.gatewayUrl });
   const server = http.createServer((req, res) => {
     const requestPath = new URL(req.url ?? '/', 'http://app').pathname;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -63,7 +79,10 @@ export async function serveWebApp(options: WebAppOptions): Promise<RunningWebApp
       return;
     }
     if (requestPath === '/config.json') {
-      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-cache' }).end(config);
+      const config = { gatewayUrl: gatewayUrlFor(req, options) };
+      res
+        .writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-cache' })
+        .end(JSON.stringify(config));
       return;
     }
     const file = fileFor(options.dir, requestPath);
@@ -92,7 +111,7 @@ export async function serveWebApp(options: WebAppOptions): Promise<RunningWebApp
   });
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://${options.host}:${port}/`,
+    url: `http://${connectableHost(options.host)}:${port}/`,
     stop: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -5,10 +5,14 @@ import path from 'node:path';
 import { serveWebApp, webAppBuilt, type RunningWebApp } from '../webApp.js';
 
 /** A raw GET (fetch would normalise `..` away before sending it). */
-function rawGet(url: string, requestPath: string): Promise<{ status: number; type: string; body: string }> {
+function rawGet(
+  url: string,
+  requestPath: string,
+  headers: http.OutgoingHttpHeaders = {},
+): Promise<{ status: number; type: string; body: string }> {
   return new Promise((resolve, reject) => {
     const { hostname, port } = new URL(url);
-    const request = http.get({ hostname, port, path: requestPath }, (response) => {
+    const request = http.get({ hostname, port, path: requestPath, headers }, (response) => {
       let body = '';
       response.on('data', (chunk: Buffer) => (body += chunk.toString()));
       response.on('end', () =>
@@ -62,5 +66,35 @@ describe('serving the built web app', () => {
     expect((await rawGet(app.url, '/../secret.txt')).status).toBe(404);
     expect((await rawGet(app.url, '/%2e%2e/secret.txt')).status).toBe(404);
     expect((await rawGet(app.url, '/%E0%A4%A')).status).toBe(404);
+  });
+});
+
+describe('serving the web app on every address (HOST=0.0.0.0)', () => {
+  let app: RunningWebApp;
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'agora-web-'));
+    await writeFile(path.join(dir, 'index.html'), '<!doctype html><title>Agora</title>');
+    app = await serveWebApp({ dir, port: 0, host: '0.0.0.0', gatewayUrl: 'http://127.0.0.1:4000/graphql' });
+  });
+
+  afterAll(async () => {
+    await app.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('should print a URL this machine can open', () => {
+    expect(app.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+  });
+
+  it('should name the gateway by the host the browser used, so that other machines reach it', async () => {
+    const fromPhone = await rawGet(app.url, '/config.json', { host: '192.168.1.20:4080' });
+    const fromIpv6 = await rawGet(app.url, '/config.json', { host: '[fd00::7]:4080' });
+    const noHost = await rawGet(app.url, '/config.json', { host: 'not a host' });
+
+    expect(JSON.parse(fromPhone.body)).toEqual({ gatewayUrl: 'http://192.168.1.20:4000/graphql' });
+    expect(JSON.parse(fromIpv6.body)).toEqual({ gatewayUrl: 'http://[fd00::7]:4000/graphql' });
+    expect(JSON.parse(noHost.body)).toEqual({ gatewayUrl: 'http://127.0.0.1:4000/graphql' });
   });
 });

@@ -5,6 +5,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
 import { ErrorCode, MASKED_MESSAGE } from '@agora/errors';
+import { connectableHost } from './hosts.js';
 import type { Logger } from './logger.js';
 import { metricsEndpoint, operationMetricsPlugin, traceRequests, type TraceTrust } from './telemetry/http.js';
 import { createServiceMetrics, type ServiceMetrics } from './telemetry/metrics.js';
@@ -206,9 +207,4 @@ function listen(server: http.Server, port: number, host: string): Promise<number
       resolve((server.address() as AddressInfo).port);
     });
   });
-}
-
-/** A host a client on this machine can dial, for the URL we print. */
-function connectableHost(host: string): string {
-  return host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
 }

@@ -24,6 +24,7 @@ export {
   type SigningKeys,
 } from './signingKeys.js';
 export { serveGraphQL, type GraphQLServerOptions, type RunningServer } from './graphqlServer.js';
+export { connectableHost, isWildcardHost } from './hosts.js';
 export {
   SUBGRAPH_MAX_BODY_BYTES,
   createRequestContext,
