@@ -1,8 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
-  INTERNAL_HEADERS,
-  identityHeaders,
   type GcfHandler,
   type Identity,
   type LambdaHandler,
@@ -10,7 +8,7 @@ import {
   type SubgraphFunction,
 } from '@agora/service';
 import { createTestDatabase, uniqueTag, type TestDatabase } from './databases.js';
-import { TEST_GATEWAY_SECRET, type GraphQLResult } from './graphql.js';
+import { TEST_GATEWAY_SECRET, gatewayHeaders, type GatewayCalls, type GraphQLResult } from './graphql.js';
 import { TEST_REDIS_URL, testRedisPrefix } from './redis.js';
 
 export type FunctionPlatform = 'gcf' | 'lambda';
@@ -30,16 +28,9 @@ export interface RawFunctionResponse {
 }
 
 /** One platform's way into a function handler, as that platform would invoke it. */
-export interface FunctionInvoker {
+export interface FunctionInvoker extends GatewayCalls {
   platform: FunctionPlatform;
   send(request: RawFunctionRequest): Promise<RawFunctionResponse>;
-  /** One operation as the gateway sends it: JSON, the gateway secret and the caller's headers. */
-  request<Data = Record<string, unknown>>(
-    query: string,
-    variables?: Record<string, unknown>,
-    identity?: Identity | null,
-    clientAddress?: string,
-  ): Promise<GraphQLResult<Data>>;
   stop(): Promise<void>;
 }
 
@@ -114,12 +105,7 @@ function withGatewayRequests(
       clientAddress?: string,
     ) {
       const response = await send({
-        headers: {
-          'content-type': 'application/json',
-          [INTERNAL_HEADERS.gatewaySecret]: TEST_GATEWAY_SECRET,
-          ...identityHeaders(identity),
-          ...(clientAddress === undefined ? {} : { [INTERNAL_HEADERS.clientAddress]: clientAddress }),
-        },
+        headers: { 'content-type': 'application/json', ...gatewayHeaders(identity, clientAddress) },
         body: JSON.stringify({ query, variables }),
       });
       return { status: response.status, ...(JSON.parse(response.text) as Omit<GraphQLResult<Data>, 'status'>) };

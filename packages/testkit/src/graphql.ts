@@ -1,3 +1,5 @@
+import { INTERNAL_HEADERS, identityHeaders, type Identity } from '@agora/service';
+
 export const TEST_GATEWAY_SECRET = 'test-gateway-secret-0123456789abcdef';
 
 export interface GraphQLResult<Data = Record<string, unknown>> {
@@ -9,6 +11,26 @@ export interface GraphQLResult<Data = Record<string, unknown>> {
 export interface PostOptions {
   variables?: Record<string, unknown>;
   headers?: Record<string, string>;
+}
+
+/** A subgraph (served, or as a function) called the way the gateway calls it. */
+export interface GatewayCalls {
+  /** One operation with the gateway secret, optionally as `identity` from `clientAddress`. */
+  request<Data = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    identity?: Identity | null,
+    clientAddress?: string,
+  ): Promise<GraphQLResult<Data>>;
+}
+
+/** The headers the gateway sends a subgraph: its secret, the caller's identity and address. */
+export function gatewayHeaders(identity: Identity | null, clientAddress?: string): Record<string, string> {
+  return {
+    [INTERNAL_HEADERS.gatewaySecret]: TEST_GATEWAY_SECRET,
+    ...identityHeaders(identity),
+    ...(clientAddress === undefined ? {} : { [INTERNAL_HEADERS.clientAddress]: clientAddress }),
+  };
 }
 
 /** POSTs one GraphQL operation and returns the status with the parsed body. */

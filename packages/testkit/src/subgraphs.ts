@@ -1,23 +1,7 @@
-import {
-  INTERNAL_HEADERS,
-  identityHeaders,
-  serveSubgraph,
-  silentLogger,
-  type Identity,
-  type RunningServer,
-  type SubgraphDefinition,
-} from '@agora/service';
-import { TEST_GATEWAY_SECRET, postGraphQL, type GraphQLResult, type PostOptions } from './graphql.js';
+import { serveSubgraph, silentLogger, type RunningServer, type SubgraphDefinition } from '@agora/service';
+import { TEST_GATEWAY_SECRET, gatewayHeaders, postGraphQL, type GatewayCalls } from './graphql.js';
 
-export interface TestSubgraph extends RunningServer {
-  /** Calls the subgraph as the gateway would, optionally as `identity` from `clientAddress`. */
-  request<Data = Record<string, unknown>>(
-    query: string,
-    variables?: Record<string, unknown>,
-    identity?: Identity | null,
-    clientAddress?: string,
-  ): Promise<GraphQLResult<Data>>;
-}
+export interface TestSubgraph extends RunningServer, GatewayCalls {}
 
 /** Serves a subgraph on a free port with the test gateway secret. */
 export async function serveTestSubgraph<Context extends object>(
@@ -34,16 +18,7 @@ export async function serveTestSubgraph<Context extends object>(
   });
   return {
     ...server,
-    request: (query, variables = {}, identity = null, clientAddress) => {
-      const request: PostOptions = {
-        variables,
-        headers: {
-          [INTERNAL_HEADERS.gatewaySecret]: TEST_GATEWAY_SECRET,
-          ...identityHeaders(identity),
-          ...(clientAddress === undefined ? {} : { [INTERNAL_HEADERS.clientAddress]: clientAddress }),
-        },
-      };
-      return postGraphQL(server.url, query, request);
-    },
+    request: (query, variables = {}, identity = null, clientAddress) =>
+      postGraphQL(server.url, query, { variables, headers: gatewayHeaders(identity, clientAddress) }),
   };
 }
