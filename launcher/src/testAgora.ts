@@ -25,6 +25,16 @@ export const TEST_CHECKOUT_SETTINGS: CheckoutSettings = {
   limits: { perUser: 10_000, perAddress: 100_000 },
 };
 
+/** Signing as tests run it: background work only when a test asks, limits no test reaches by accident. */
+export const TEST_SIGNING_SETTINGS: AgoraOptions['signing'] = {
+  replicaSyncIntervalMs: 3_600_000,
+  reconcileIntervalMs: 3_600_000,
+  maxBatch: 500,
+  replicaMaxAgeMs: null,
+  countsSource: 'redis',
+  limits: { perUser: 1_000, perAddress: 100_000 },
+};
+
 /** The whole federation in this process on free ports, on fresh databases of its own. */
 export async function startTestAgora(overrides: Partial<AgoraOptions> = {}) {
   const queries = new Map<SubgraphName, number>();
@@ -62,14 +72,7 @@ export async function startTestAgora(overrides: Partial<AgoraOptions> = {}) {
     gatewayTuning: { subgraphMaxConnections: 32, responseCacheEntries: 1_000 },
     openListReconcileIntervalMs: 60_000,
     draftsPerHour: 10_000,
-    signing: {
-      replicaSyncIntervalMs: 3_600_000,
-      reconcileIntervalMs: 3_600_000,
-      maxBatch: 500,
-      replicaMaxAgeMs: null,
-      countsSource: 'redis',
-      limits: { perUser: 1_000, perAddress: 100_000 },
-    },
+    signing: TEST_SIGNING_SETTINGS,
     // Tests register hundreds of users from one address; the limits' own test lowers these.
     attemptLimits: { loginPerAccount: 1_000, loginPerAddress: 100_000, registerPerAddress: 100_000 },
     checkout: TEST_CHECKOUT_SETTINGS,

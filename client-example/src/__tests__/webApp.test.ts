@@ -10,6 +10,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { createDb } from '@agora/db';
 import { createProductStore, type NewProduct } from '@agora/inventory';
 import {
+  TEST_SIGNING_SETTINGS,
   TEST_USER_PASSWORD,
   openPetition,
   registerUser,
@@ -17,7 +18,7 @@ import {
   type TestAgora,
 } from '@agora/launcher/testing';
 import { serveWebApp, type RunningWebApp } from '@agora/launcher/webApp';
-import { TEST_REDIS_URL, freePortsOutsideEphemeralRange, testRedisPrefix } from '@agora/testkit';
+import { TEST_REDIS_URL, eventually, freePortsOutsideEphemeralRange, testRedisPrefix } from '@agora/testkit';
 import { kill, queriesAnswered, startGatewayProcess } from './gatewayProcess.js';
 
 const REPO_DIR = fileURLToPath(new URL('../../../', import.meta.url));
@@ -48,6 +49,20 @@ afterAll(async () => {
   await rm(appDir, { recursive: true, force: true });
 });
 
+/** A browser context of its own (its own storage: another person), signed in when a token is given. */
+async function person(token?: string): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext();
+  // A step that cannot happen fails here, naming what it waited for, well before jest's limit.
+  context.setDefaultTimeout(10_000);
+  if (token !== undefined) {
+    // Runs in the page before the app: as if this person had logged in earlier.
+    await context.addInitScript({
+      content: `localStorage.setItem(${JSON.stringify(TOKEN_KEY)}, ${JSON.stringify(token)})`,
+    });
+  }
+  return { context, page: await context.newPage() };
+}
+
 describe('the web app in Chromium', () => {
   let agora: TestAgora;
   let webApp: RunningWebApp;
@@ -70,20 +85,6 @@ describe('the web app in Chromium', () => {
     } finally {
       await db.close();
     }
-  }
-
-  /** A browser context of its own (its own storage: another person), signed in when a token is given. */
-  async function person(token?: string): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext();
-    // A step that cannot happen fails here, naming what it waited for, well before jest's limit.
-    context.setDefaultTimeout(10_000);
-    if (token !== undefined) {
-      // Runs in the page before the app: as if this person had logged in earlier.
-      await context.addInitScript({
-        content: `localStorage.setItem(${JSON.stringify(TOKEN_KEY)}, ${JSON.stringify(token)})`,
-      });
-    }
-    return { context, page: await context.newPage() };
   }
 
   const screenshot = (page: Page, name: string) =>
@@ -280,6 +281,98 @@ describe('the web app in Chromium', () => {
       expect(loginHeading).toBe('Log in');
       expect(accountHeading).toBe('Account');
       expect(await page.getByRole('status').textContent()).toBe('Deposited. Your balance is 12.50 EUR.');
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe("the web app's words for a signature not taken", () => {
+  let agora: TestAgora;
+  let webApp: RunningWebApp;
+  const SIGN = 'mutation ($id: ID!) { signPetition(petitionId: $id) { __typename } }';
+
+  beforeAll(async () => {
+    // Two signing attempts a minute per person, so that a third is refused.
+    agora = await startTestAgora({
+      signing: { ...TEST_SIGNING_SETTINGS, limits: { perUser: 2, perAddress: 100_000 } },
+    });
+    webApp = await serveWebApp({ dir: appDir, port: 0, host: '127.0.0.1', gatewayUrl: agora.gatewayUrl });
+  }, 60_000);
+
+  afterAll(async () => {
+    await webApp?.stop();
+    await agora?.stop();
+  });
+
+  /** The petition's page, open in `signer`'s browser before anything else happens. */
+  async function pageOf(petitionId: string, signer: { token: string }) {
+    const browsing = await person(signer.token);
+    await browsing.page.goto(`${webApp.url}#/petitions/${petitionId}`);
+    await browsing.page.getByRole('button', { name: 'Sign this petition' }).waitFor();
+    return browsing;
+  }
+
+  /** What the page says after the sign button is pressed. */
+  async function pressSign(page: Page): Promise<string | null> {
+    await page.getByRole('button', { name: 'Sign this petition' }).click();
+    const status = page.getByRole('status');
+    await status.filter({ hasText: /\S/ }).waitFor();
+    return status.textContent();
+  }
+
+  it('should say so when the person signed meanwhile elsewhere', async () => {
+    const creator = await registerUser(agora, 'Creator');
+    const signer = await registerUser(agora, 'Signer');
+    const petitionId = await openPetition(agora, creator.token, 'Shade over the playground');
+    const { context, page } = await pageOf(petitionId, signer);
+    try {
+      // Signed on their phone while this page was open.
+      await agora.request(SIGN, { id: petitionId }, signer.token);
+
+      expect(await pressSign(page)).toBe('You have already signed this petition.');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('should say so when the petition closed while the page was open', async () => {
+    const creator = await registerUser(agora, 'Creator');
+    const signer = await registerUser(agora, 'Late signer');
+    const petitionId = await openPetition(agora, creator.token, 'A longer summer');
+    const { context, page } = await pageOf(petitionId, signer);
+    try {
+      await agora.request(
+        'mutation ($id: ID!) { closePetition(id: $id) { __typename } }',
+        { id: petitionId },
+        creator.token,
+      );
+      // Signing learns of the close from an event; a throwaway person tells when it has.
+      await eventually(async () => {
+        const probe = await agora.request<{ signPetition: { __typename: string } }>(
+          SIGN,
+          { id: petitionId },
+          await agora.mintToken(),
+        );
+        return probe.data?.signPetition.__typename === 'PetitionNotOpen';
+      });
+
+      expect(await pressSign(page)).toBe('This petition is closed and takes no more signatures.');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('should say so, with how long to wait, when the person signs too often', async () => {
+    const creator = await registerUser(agora, 'Creator');
+    const signer = await registerUser(agora, 'Eager signer');
+    const petitionIds = await Promise.all(
+      ['First cause', 'Second cause', 'Third cause'].map((title) => openPetition(agora, creator.token, title)),
+    );
+    for (const id of petitionIds.slice(0, 2)) await agora.request(SIGN, { id }, signer.token);
+    const { context, page } = await pageOf(petitionIds[2] as string, signer);
+    try {
+      expect(await pressSign(page)).toMatch(/^Too many signatures from you; try again in \d+ seconds\.$/);
     } finally {
       await context.close();
     }
