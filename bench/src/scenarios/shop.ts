@@ -74,7 +74,8 @@ function schedule(context: BenchContext): Phase[] {
       { users: 30, spawnPerSecond: 3, holdSeconds: 10 },
       { users: 60, spawnPerSecond: 6, holdSeconds: 10 },
     ],
-    smoke: [{ users: 3, spawnPerSecond: 3, holdSeconds: 2 }],
+    // Long enough for a cold first loop (register hashes with production settings) on a busy CI machine.
+    smoke: [{ users: 3, spawnPerSecond: 3, holdSeconds: 5 }],
   });
 }
 

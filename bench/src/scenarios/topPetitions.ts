@@ -4,15 +4,28 @@
 import { runClosedLoop, type HttpRequest } from '../load/closedLoop.js';
 import { perSecond, summarize, type SecondBucket, type Summary } from '../load/samples.js';
 import { lineChart } from '../report/svgChart.js';
+import { largest } from '../stats.js';
 import { GATEWAY_LABELS, startGateway, type GatewayKind } from '../system/gateways.js';
 import { openPetitions, signBy } from './fixtures.js';
 import { dataOfAnswer, persistedGetRequest, postRequest, registeringGetRequest } from './graphqlHttp.js';
-import { byScale, type BenchContext, type Check, type Scenario, type ScenarioReport } from './scenario.js';
+import { byScale, type BenchContext, type Check, type Scale, type Scenario, type ScenarioReport } from './scenario.js';
 
 const TOP_50 = 'query TopPetitions { mostSignedPetitions(first: 50) { id title signatureCount } }';
 /** What the signatures subgraph can answer alone: the ranking and counts, no titles (those are petitions'). */
 const TOP_50_DIRECT = '{ mostSignedPetitions(first: 50) { id signatureCount } }';
-const CONNECTIONS = [50, 350] as const;
+/**
+ * The source's two levels, 50 and 350 connections. A smoke run (in npm test) only shows that
+ * the scenario still runs end to end: at 350 a busy CI machine can let a request pass the
+ * gateway's 5 s deadline, which would fail the check for a capacity fact, not a bug.
+ */
+function connectionLevels(scale: Scale): readonly number[] {
+  return byScale(scale, { full: [50, 350], quick: [50, 350], smoke: [5, 20] });
+}
+
+/** The highest level measured (350 in a real run), which the charts and the comparison are about. */
+function busiest(results: readonly Measured[]): number {
+  return largest(results.map((r) => r.connections));
+}
 
 interface Target {
   label: string;
@@ -86,7 +99,8 @@ async function throughGateway(
     }
     const results: Measured[] = [];
     for (const target of targets)
-      for (const connections of CONNECTIONS) results.push(await measure(context, target, connections));
+      for (const connections of connectionLevels(context.scale))
+        results.push(await measure(context, target, connections));
     return results;
   } finally {
     await gateway.stop();
@@ -103,14 +117,15 @@ async function direct(context: BenchContext): Promise<Measured[]> {
     }),
   };
   const results: Measured[] = [];
-  for (const connections of CONNECTIONS) results.push(await measure(context, target, connections));
+  for (const connections of connectionLevels(context.scale)) results.push(await measure(context, target, connections));
   return results;
 }
 
 function table(results: readonly Measured[]): string[] {
-  const best = Math.max(...results.filter((r) => r.connections === 350).map((r) => r.summary.throughput));
+  const most = busiest(results);
+  const best = largest(results.filter((r) => r.connections === most).map((r) => r.summary.throughput));
   return [
-    '| served by | connections | requests/s | × best at 350 | p50 ms | p95 ms | p99 ms | max ms | failed |',
+    `| served by | connections | requests/s | × best at ${most} | p50 ms | p95 ms | p99 ms | max ms | failed |`,
     '|---|---|---|---|---|---|---|---|---|',
     ...results.map(
       ({ label, connections, summary: s }) =>
@@ -120,27 +135,31 @@ function table(results: readonly Measured[]): string[] {
 }
 
 function charts(results: readonly Measured[]): ScenarioReport['charts'] {
-  const at350 = results.filter((r) => r.connections === 350);
+  const most = busiest(results);
+  const atMost = results.filter((r) => r.connections === most);
   const labels = [...new Set(results.map((r) => r.label))];
   return [
     {
       name: 'top50-throughput-over-time',
-      title: 'Top 50 at 350 connections: requests per second over time',
+      title: `Top 50 at ${most} connections: requests per second over time`,
       svg: lineChart({
-        title: 'Top 50 open petitions, 350 connections: throughput',
+        title: `Top 50 open petitions, ${most} connections: throughput`,
         xLabel: 'seconds since start',
         yLabel: 'requests/s',
-        series: at350.map((r) => ({ name: r.label, points: r.seconds.map((b) => ({ x: b.second, y: b.throughput })) })),
+        series: atMost.map((r) => ({
+          name: r.label,
+          points: r.seconds.map((b) => ({ x: b.second, y: b.throughput })),
+        })),
       }),
     },
     {
       name: 'top50-p99-over-time',
-      title: 'Top 50 at 350 connections: p99 response time over time',
+      title: `Top 50 at ${most} connections: p99 response time over time`,
       svg: lineChart({
-        title: 'Top 50 open petitions, 350 connections: p99 response time',
+        title: `Top 50 open petitions, ${most} connections: p99 response time`,
         xLabel: 'seconds since start',
         yLabel: 'ms',
-        series: at350.map((r) => ({ name: r.label, points: r.seconds.map((b) => ({ x: b.second, y: b.p99 })) })),
+        series: atMost.map((r) => ({ name: r.label, points: r.seconds.map((b) => ({ x: b.second, y: b.p99 })) })),
       }),
     },
     {

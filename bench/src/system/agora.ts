@@ -63,6 +63,8 @@ function benchEnv(
     PORT: '0',
     SUBGRAPH_BASE_PORT: String(basePort),
     METRICS_PORT: '0',
+    // Never used here; 4080 would clash with anything else on this machine serving the web app.
+    WEB_PORT: '0',
     SHUTDOWN_DELAY_MS: '0',
     SEED_DEMO_DATA: 'false',
     SIGN_LIMIT_PER_ADDRESS: '100000000',
