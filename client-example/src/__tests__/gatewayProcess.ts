@@ -7,6 +7,14 @@ import { TEST_GATEWAY_SECRET, TEST_REDIS_URL } from '@agora/testkit';
 
 const REPO_DIR = fileURLToPath(new URL('../../../', import.meta.url));
 
+/** Every gateway process started here and not yet exited, so that a test cut short leaves none behind. */
+const running = new Set<ChildProcess>();
+
+/** Kills every gateway process still running (for afterAll: also those a timed-out test was starting). */
+export async function killGatewayProcesses(): Promise<void> {
+  await Promise.all([...running].map(kill));
+}
+
 /** The gateway as its own process (`--service gateway`), in front of the test federation's subgraphs. */
 export async function startGatewayProcess(
   agora: TestAgora,
@@ -35,6 +43,8 @@ export async function startGatewayProcess(
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   let output = '';
   // Logged once the gateway and its metrics both serve.
   const metricsUrl = await new Promise<string>((resolve, reject) => {

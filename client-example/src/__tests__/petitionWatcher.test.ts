@@ -1,10 +1,9 @@
-import type { ChildProcess } from 'node:child_process';
 import { openPetition, registerUser, startTestAgora, type TestAgora } from '@agora/launcher/testing';
 import { TEST_REDIS_URL, eventually, freePortsOutsideEphemeralRange, testRedisPrefix } from '@agora/testkit';
 import { watchPetitions, type WatchView } from '../petitionWatcher.js';
 import { retryDelayMs } from '../reconnecting.js';
 import { renderView } from '../watch.js';
-import { kill, queriesAnswered, startGatewayProcess } from './gatewayProcess.js';
+import { kill, killGatewayProcesses, queriesAnswered, startGatewayProcess } from './gatewayProcess.js';
 
 const SIGN = 'mutation ($id: ID!) { signPetition(petitionId: $id) { __typename } }';
 
@@ -61,14 +60,13 @@ describe('renderView', () => {
 describe('a mobile-style watcher across a gateway restart', () => {
   const redisPrefix = testRedisPrefix('watcher');
   let agora: TestAgora;
-  let gateway: ChildProcess | undefined;
 
   beforeAll(async () => {
     agora = await startTestAgora({ redisUrl: TEST_REDIS_URL, redisPrefix });
   });
 
   afterAll(async () => {
-    if (gateway !== undefined) await kill(gateway);
+    await killGatewayProcesses();
     await agora.stop();
   });
 
@@ -83,7 +81,7 @@ describe('a mobile-style watcher across a gateway restart', () => {
     const creator = await registerUser(agora, 'Watched');
     const petitionId = await openPetition(agora, creator.token, 'Watched through a restart');
     const port = await freePortsOutsideEphemeralRange();
-    gateway = (await startGatewayProcess(agora, port, redisPrefix)).child;
+    const gateway = (await startGatewayProcess(agora, port, redisPrefix)).child;
     const views: WatchView[] = [];
     const watcher = watchPetitions({
       gatewayUrl: `http://127.0.0.1:${port}/graphql`,
@@ -103,10 +101,9 @@ describe('a mobile-style watcher across a gateway restart', () => {
       // Signed through the other gateway while this one is down: pushed to nobody here.
       await sign(petitionId, 4);
       const restarted = await startGatewayProcess(agora, port, redisPrefix);
-      gateway = restarted.child;
       await eventually(async () => watcher.view().connection === 'live' && countNow() === 7, 15_000);
       // It re-read the count over HTTP on reconnecting, not only waited for pushes.
-      await eventually(async () => (await queriesAnswered(restarted.metricsUrl, 'CurrentCount')) === 1, 5_000);
+      await eventually(async () => (await queriesAnswered(restarted.metricsUrl, 'CurrentCount')) >= 1, 5_000);
       await sign(petitionId, 2);
       await eventually(async () => countNow() === 9, 10_000);
     } finally {

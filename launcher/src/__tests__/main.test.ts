@@ -10,6 +10,9 @@ import { TEST_DATABASE_SERVER, createTestSubscriber, dataOf, postGraphQL, unique
 
 const LAUNCHER_DIR = fileURLToPath(new URL('../..', import.meta.url));
 
+/** Every process launched here that has not ended yet: a failed or timed-out test leaves none running. */
+const launched = new Set<ChildProcess>();
+
 /** Starts `node --import tsx src/main.ts` as npm start does, and collects its output. */
 function launch(args: string[], env: Record<string, string>) {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
@@ -17,11 +20,21 @@ function launch(args: string[], env: Record<string, string>) {
     env: { ...process.env, NODE_ENV: 'development', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  launched.add(child);
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  // 'close', not 'exit': only then has everything it printed been read.
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('close', (code) => {
+      launched.delete(child);
+      resolve(code);
+    }),
+  );
   return {
     child,
+    /** Its exit code, once it has ended and its output is all in. */
+    exited,
     output: () => output,
     /** Resolves with the first match of `pattern` in the output; fails if the process exits first. */
     waitFor(pattern: RegExp, timeoutMs = 60_000): Promise<RegExpMatchArray> {
@@ -75,11 +88,6 @@ function postOnNewConnection(url: string, query: string): Promise<void> {
   });
 }
 
-function exitOf(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
-  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-}
-
 describe('npm start', () => {
   let dataDir: string;
   const prefix = `agora_test_main_${uniqueTag()}_`;
@@ -107,6 +115,10 @@ describe('npm start', () => {
 
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'agora-main-'));
+  });
+
+  afterEach(() => {
+    for (const child of launched) child.kill('SIGKILL');
   });
 
   afterAll(async () => {
@@ -141,22 +153,22 @@ describe('npm start', () => {
     expect(await config.json()).toEqual({ gatewayUrl: url });
     expect(agora.output()).toContain('loading the demo data');
     agora.child.kill('SIGINT');
-    expect(await exitOf(agora.child)).toBe(0);
+    expect(await agora.exited).toBe(0);
     expect(agora.output()).toContain('stopped');
-  });
+  }, 120_000);
 
   it('should not load the demo data again on the next start', async () => {
     const sessionsBefore = await countSessions();
     const again = launch([], allInOne());
     await again.waitFor(/GraphQL \+ Apollo Sandbox: /);
     again.child.kill('SIGINT');
-    expect(await exitOf(again.child)).toBe(0);
+    expect(await again.exited).toBe(0);
     expect(again.output()).not.toContain('loading the demo data');
     expect(await countSessions()).toBe(sessionsBefore);
-  });
+  }, 60_000);
 
   it('should stop on SIGTERM under load with no failed request: readiness first, in-flight answered, watchers closed properly', async () => {
-    const agora = launch([], allInOne({ SHUTDOWN_DELAY_MS: '1500' }));
+    const agora = launch([], allInOne({ SHUTDOWN_DELAY_MS: '4000' }));
     const [, url] = (await agora.waitFor(/GraphQL \+ Apollo Sandbox: (http:\/\/\S+\/graphql)/)) as [string, string];
     const petitionId = dataOf(
       await postGraphQL<{ openPetitions: { nodes: { id: string }[] } }>(
@@ -205,7 +217,7 @@ describe('npm start', () => {
     signalled = true;
     agora.child.kill('SIGTERM');
 
-    expect(await exitOf(agora.child)).toBe(0);
+    expect(await agora.exited).toBe(0);
     await Promise.all([workers, readiness]);
     expect(tally.failed).toBe(0);
     expect(tally.okAfterSignal).toBeGreaterThan(0);
@@ -217,7 +229,7 @@ describe('npm start', () => {
 
   it('should refuse an unknown --service with a clear line and a non-zero exit', async () => {
     const run = launch(['--service', 'payments'], {});
-    expect(await exitOf(run.child)).toBe(2);
+    expect(await run.exited).toBe(2);
     expect(run.output()).toContain(
       '--service must be one of gateway, users, inventory, orders, financial, petitions, signatures; got "payments"',
     );
@@ -225,7 +237,7 @@ describe('npm start', () => {
 
   it('should start one service on its own with --service, and list every missing setting when it cannot', async () => {
     const missing = launch(['--service', 'orders'], { GATEWAY_SECRET: '', DATABASE_URL: '', INVENTORY_URL: '' });
-    expect(await exitOf(missing.child)).toBe(1);
+    expect(await missing.exited).toBe(1);
     expect(missing.output()).toContain('GATEWAY_SECRET is required');
     expect(missing.output()).toContain('DATABASE_URL is required');
     expect(missing.output()).toContain('INVENTORY_URL is required');
@@ -240,6 +252,6 @@ describe('npm start', () => {
     const live = await fetch((url as string).replace(/\/graphql$/, '/health/live'));
     expect(live.status).toBe(200);
     inventory.child.kill('SIGTERM');
-    expect(await exitOf(inventory.child)).toBe(0);
-  });
+    expect(await inventory.exited).toBe(0);
+  }, 60_000);
 });

@@ -97,7 +97,7 @@ describe('GET with persisted queries and the response cache', () => {
     expect(byHash.body.errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_NOT_FOUND');
   });
 
-  it('should serve an anonymous public read from the cache, and the new count within a second and a bit', async () => {
+  it('should serve an anonymous public read from the cache, and the new count within about a second', async () => {
     await get(agora, TOP, { withQuery: true });
     const first = await get(agora, TOP);
     const second = await get(agora, TOP);
@@ -120,8 +120,9 @@ describe('GET with persisted queries and the response cache', () => {
     }
 
     expect(seen).toBe(before + 1);
-    // max-age=1 counted from when the answer was kept: at most a second and the round trips.
-    expect(Date.now() - signedAt).toBeLessThan(1_500);
+    // max-age=1 counted from when the answer was kept: about a second and the round trips
+    // (with room for a busy CI machine).
+    expect(Date.now() - signedAt).toBeLessThan(2_500);
   });
 
   it('should refresh a kept answer once half its life has passed, answering the others from it meanwhile', async () => {
