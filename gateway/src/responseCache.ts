@@ -13,6 +13,8 @@ export interface ResponseCacheOptions {
   maxBodyBytes: number;
   /** Counts hits and misses. */
   record(outcome: 'hit' | 'miss'): void;
+  /** The clock, in milliseconds (tests set their own); Date.now by default. */
+  now?: () => number;
 }
 
 export interface CachedAnswer {
@@ -65,6 +67,7 @@ function keyOf(req: IncomingMessage, url: string | undefined): string {
 }
 
 export function createResponseCache(options: ResponseCacheOptions): ResponseCache {
+  const now = options.now ?? Date.now;
   const answers = new Map<string, CachedAnswer>();
   /** Misses being executed now, by key: others asking the same wait for it instead of executing again. */
   const inFlight = new Map<string, Promise<void>>();
@@ -74,7 +77,7 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
   function lookUp(key: string): CachedAnswer | undefined {
     const answer = answers.get(key);
     if (answer === undefined) return undefined;
-    if (answer.expiresAt > Date.now()) return answer;
+    if (answer.expiresAt > now()) return answer;
     answers.delete(key);
     return undefined;
   }
@@ -89,7 +92,7 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
     res.writeHead(200, {
       'content-type': answer.contentType,
       'cache-control': answer.cacheControl,
-      age: String(Math.floor((Date.now() - answer.storedAt) / 1000)),
+      age: String(Math.floor((now() - answer.storedAt) / 1000)),
     });
     res.end(answer.body);
   }
@@ -116,14 +119,14 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
         body !== undefined &&
         body.length <= options.maxBodyBytes
       ) {
-        const now = Date.now();
+        const storedAt = now();
         keep(key, {
           contentType: String(res.getHeader('content-type') ?? 'application/json'),
           cacheControl: String(res.getHeader('cache-control')),
           body,
-          storedAt: now,
-          refreshAt: now + maxAge * 500,
-          expiresAt: now + maxAge * 1000,
+          storedAt,
+          refreshAt: storedAt + maxAge * 500,
+          expiresAt: storedAt + maxAge * 1000,
         });
       }
       return (end as (...args: unknown[]) => Response)(chunk, ...rest);
@@ -145,7 +148,7 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
       // Past half its life, the first request goes on to execute and replace it while the
       // rest are still answered from it: nobody waits for a refresh, and no answer is older
       // than the hints allow.
-      if (answer.refreshAt <= Date.now() && !inFlight.has(key)) return undefined;
+      if (answer.refreshAt <= now() && !inFlight.has(key)) return undefined;
       options.record('hit');
       return answer;
     },

@@ -1,0 +1,178 @@
+// The response cache's rules of time, on a clock the test moves: kept for max-age, refreshed by
+// one request past half its life while the others are answered from it, never older than
+// max-age, and nothing kept that is not public. (launcher's responseCache.test.ts shows the
+// same cache in front of the real federation.)
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { createResponseCache } from '../responseCache.js';
+
+interface Answer {
+  status: number;
+  age: string | null;
+  body: string;
+}
+
+/** A server as the gateway arranges it: hits answered first, misses through keepAnswers to an executor. */
+async function startCachedServer() {
+  let clock = 0;
+  let executions = 0;
+  let received = 0;
+  let cacheControl = 'max-age=1, public';
+  let held: Promise<void> | undefined;
+  const outcomes: string[] = [];
+  const cache = createResponseCache({
+    maxEntries: 10,
+    maxBodyBytes: 10_000,
+    record: (outcome) => outcomes.push(outcome),
+    now: () => clock,
+  });
+  const app = express();
+  app.get('/graphql', cache.keepAnswers, (_req, res) => {
+    executions++;
+    const answer = `{"data":{"version":${executions}}}`;
+    // Apollo sets the header before it writes the answer.
+    res.setHeader('cache-control', cacheControl);
+    res.setHeader('content-type', 'application/json');
+    void (held ?? Promise.resolve()).then(() => res.end(answer));
+  });
+  const server = http.createServer((req, res) => {
+    received++;
+    const kept = cache.hit(req);
+    if (kept === undefined) app(req, res);
+    else cache.send(res, kept);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    outcomes,
+    executions: () => executions,
+    received: () => received,
+    at(ms: number) {
+      clock = ms;
+    },
+    answerWith(header: string) {
+      cacheControl = header;
+    },
+    /** Holds every execution until the returned function is called. */
+    holdExecutions(): () => void {
+      let release!: () => void;
+      held = new Promise<void>((resolve) => (release = resolve));
+      return () => {
+        held = undefined;
+        release();
+      };
+    },
+    async get(headers: Record<string, string> = { 'apollo-require-preflight': 'true' }): Promise<Answer> {
+      const response = await fetch(`http://127.0.0.1:${port}/graphql?query=%7Bversion%7D`, { headers });
+      return { status: response.status, age: response.headers.get('age'), body: await response.text() };
+    },
+    stop: () =>
+      new Promise<void>((resolve) => {
+        // A failed test may leave a request held: nothing waits for it.
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+const version = (answer: Answer) => (JSON.parse(answer.body) as { data: { version: number } }).data.version;
+
+/** Resolves once `count()` reaches `target` (requests received or executed); fails after a second. */
+async function until(count: () => number, target: number): Promise<void> {
+  const deadline = Date.now() + 1_000;
+  while (count() < target) {
+    if (Date.now() > deadline) throw new Error(`${count()} executions, expected ${target}`);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
+
+describe('the response cache over time', () => {
+  let server: Awaited<ReturnType<typeof startCachedServer>>;
+
+  beforeEach(async () => {
+    server = await startCachedServer();
+  });
+
+  afterEach(async () => {
+    await server.stop();
+  });
+
+  it('should answer from a kept public answer within the first half of its life, with its age', async () => {
+    server.at(0);
+    const first = await server.get();
+    server.at(499);
+    const kept = await server.get();
+
+    expect(first.age).toBeNull();
+    expect(kept).toEqual({ status: 200, age: '0', body: first.body });
+    expect(server.executions()).toBe(1);
+    expect(server.outcomes).toEqual(['miss', 'hit']);
+  });
+
+  it('should refresh past half its life by one request, answering the others from the kept answer meanwhile', async () => {
+    server.at(0);
+    await server.get();
+    server.at(600);
+    const release = server.holdExecutions();
+    const refreshing = server.get();
+    await until(server.executions, 2);
+    const meanwhile = await server.get();
+    release();
+    const refreshed = await refreshing;
+    server.at(700);
+    const afterwards = await server.get();
+
+    expect(version(meanwhile)).toBe(1);
+    expect(meanwhile.age).toBe('0');
+    expect(version(refreshed)).toBe(2);
+    expect(version(afterwards)).toBe(2);
+    expect(server.executions()).toBe(2);
+  });
+
+  it('should never answer from an answer past its max-age, but wait for the refresh under way', async () => {
+    server.at(0);
+    await server.get();
+    server.at(1_000);
+    const release = server.holdExecutions();
+    const refreshing = server.get();
+    await until(server.executions, 2);
+    const waiting = server.get();
+    await until(server.received, 3);
+    release();
+    const [refreshed, waited] = await Promise.all([refreshing, waiting]);
+
+    expect(version(refreshed)).toBe(2);
+    expect(version(waited)).toBe(2);
+    expect(server.executions()).toBe(2);
+  });
+
+  it('should execute concurrent misses for one URL once', async () => {
+    server.at(0);
+    const release = server.holdExecutions();
+    const first = server.get();
+    await until(server.executions, 1);
+    const second = server.get();
+    await until(server.received, 2);
+    release();
+    const answers = await Promise.all([first, second]);
+
+    expect(answers.map(version)).toEqual([1, 1]);
+    expect(server.executions()).toBe(1);
+  });
+
+  it('should keep nothing that is not public, and answer no signed-in or unprotected request from the cache', async () => {
+    server.answerWith('private');
+    await server.get();
+    await server.get();
+    server.answerWith('max-age=1, public');
+    await server.get();
+    const signedIn = await server.get({ 'apollo-require-preflight': 'true', authorization: 'Bearer t' });
+    const withoutPreflight = await server.get({});
+
+    expect(server.executions()).toBe(5);
+    expect(signedIn.age).toBeNull();
+    expect(withoutPreflight.age).toBeNull();
+  });
+});
