@@ -1,24 +1,23 @@
 import type { ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerErrorCode } from '@apollo/server/errors';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import {
   GraphQLError,
   Kind,
-  getNullableType,
-  isListType,
+  getVariableValues,
   visit,
   type ArgumentNode,
   type DocumentNode,
-  type GraphQLField,
+  type FragmentDefinitionNode,
   type GraphQLSchema,
+  type OperationDefinitionNode,
   type ValidationContext,
   type ValidationRule,
 } from 'graphql';
-// The CommonJS build on purpose: the ESM build imports 'graphql/index.mjs', a second copy of
-// graphql beside the one everything else loads, and its schema checks then fail.
-import queryComplexity, { type ComplexityEstimator } from 'graphql-query-complexity/cjs';
 import { readConfig, type EnvReader } from '@agora/config';
-import { MAX_PAGE_SIZE } from '@agora/service';
+import { ErrorCode, UnreachableCaseError } from '@agora/errors';
 import { fieldRepeatRule } from './fieldRepeatRule.js';
+import { estimateOperationCost, type CostEstimate } from './operationCost.js';
 
 /**
  * How big an operation may be. Every limit is checked before anything is fetched, and a
@@ -88,47 +87,21 @@ export function queryShapeRules(limits: QueryLimits): ValidationRule[] {
   return [...validationRules, fieldRepeatRule(limits.maxFieldRepeats)];
 }
 
-/**
- * The longest a list without a `first` argument can be. `User.petitions` is capped at its
- * newest 100 by the petitions subgraph (drafts cost nothing to write, so it must be); a
- * cart's items and an order's lines are bounded by the catalogue, which clients do not grow.
- */
-const LIST_LENGTHS: Readonly<Record<string, number>> = { 'User.petitions': 100 };
-const SHORT_LIST_LENGTH = 10;
-
-/**
- * A list multiplies the cost of its selection by the length it may have: `first` where the
- * field takes it (its default when the client leaves it out or sends null, as the subgraphs
- * do), otherwise the list's known cap. A connection's `nodes` is counted once, by its
- * connection's `first`. Introspection is free.
- */
-const listLengthEstimator: ComplexityEstimator = ({ field, args, childComplexity, type }) => {
-  // Introspection (`__schema`, `__type`, `__typename`) costs nothing: production refuses the
-  // first two outright, and in development they are Sandbox's own queries.
-  if (field.name.startsWith('__')) return 0;
-  const firstArgument = field.args.find((argument) => argument.name === 'first');
-  if (firstArgument !== undefined) {
-    const first: unknown = args['first'] ?? firstArgument.defaultValue ?? MAX_PAGE_SIZE;
-    return 1 + Math.max(0, Number(first)) * childComplexity;
-  }
-  if (isConnectionNodes(field, type.name)) return 1 + childComplexity;
-  if (isListType(getNullableType(field.type))) {
-    return 1 + (LIST_LENGTHS[`${type.name}.${field.name}`] ?? SHORT_LIST_LENGTH) * childComplexity;
-  }
-  return undefined;
-};
-
-function isConnectionNodes(field: GraphQLField<unknown, unknown>, parentTypeName: string): boolean {
-  return field.name === 'nodes' && parentTypeName.endsWith('Connection');
-}
-
 /** Estimates kept per document at most (one per operation name and values that change the cost). */
 const MAX_ESTIMATES_PER_DOCUMENT = 100;
+
+/**
+ * Fields an estimate looks at, at most, once fragments are expanded and merged: the clients'
+ * largest operations hold a few hundred, and the token limit keeps documents small, so only a
+ * document built to multiply its fragments reaches it (and is refused as too expensive).
+ */
+const MAX_FIELDS_ESTIMATED = 20_000;
 
 interface DocumentEstimates {
   /** The variables an estimate depends on: those given to `first` and to `@include`/`@skip`. */
   costVariables: string[];
   costs: Map<string, number>;
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>;
 }
 
 /**
@@ -155,7 +128,9 @@ function variablesThatChangeCost(document: DocumentNode): string[] {
 /**
  * Refuses an operation whose estimated cost is over `maxCost` before the query planner
  * runs: `openPetitions(first: 50) { nodes { title } }` costs about 100, the same list nested
- * in itself far more.
+ * in itself far more. It fails closed: variables that do not coerce, argument values execution
+ * would refuse, and an operation too large to estimate are all refused, never let through
+ * unestimated.
  *
  * Estimating walks the whole operation against the schema: done on every request it took
  * about a fifth of the gateway's time on a small query. So an estimate is kept per document
@@ -169,47 +144,34 @@ export function queryCostPlugin(maxCost: number): ApolloServerPlugin {
   function estimatesOf(document: DocumentNode): DocumentEstimates {
     let known = estimates.get(document);
     if (known === undefined) {
-      known = { costVariables: variablesThatChangeCost(document), costs: new Map() };
+      known = { costVariables: variablesThatChangeCost(document), costs: new Map(), fragments: fragmentsOf(document) };
       estimates.set(document, known);
     }
     return known;
   }
 
-  /** The estimate, or undefined when the variables do not fit the operation. */
+  /** The estimate for these (coerced) variables, kept when it is a cost. */
   function costOf(
     schema: GraphQLSchema,
     document: DocumentNode,
-    operationName: string | undefined,
+    operation: OperationDefinitionNode,
     variables: Record<string, unknown>,
-  ): number | undefined {
+  ): CostEstimate {
     const known = estimatesOf(document);
-    let key: string;
-    let cost: number;
-    try {
-      // An absent variable (its default applies) and a null one estimate differently.
-      key = JSON.stringify([
-        operationName ?? null,
-        ...known.costVariables.map((name) => (name in variables ? variables[name] : '(absent)')),
-      ]);
-      const kept = known.costs.get(key);
-      if (kept !== undefined) return kept;
-      cost = queryComplexity.getComplexity({
-        schema,
-        query: document,
-        ...(operationName === undefined ? {} : { operationName }),
-        variables,
-        estimators: [listLengthEstimator, queryComplexity.simpleEstimator({ defaultComplexity: 1 })],
-      });
-    } catch (error) {
-      // Variables that do not fit the operation (of the wrong type, or nested too deep to even
-      // write down): execution refuses them before any fetch, with Apollo's own BAD_USER_INPUT
-      // error, so there is nothing to estimate. Anything else is a fault, not a free pass.
-      if (error instanceof GraphQLError || error instanceof RangeError) return undefined;
-      throw error;
-    }
+    // An absent variable (its default applies) and a null one estimate differently.
+    const key = JSON.stringify([
+      operation.name?.value ?? null,
+      ...known.costVariables.map((name) => (name in variables ? variables[name] : '(absent)')),
+    ]);
+    const kept = known.costs.get(key);
+    if (kept !== undefined) return { kind: 'estimated', cost: kept };
+    const estimate = estimateOperationCost(schema, known.fragments, operation, variables, {
+      maxFields: MAX_FIELDS_ESTIMATED,
+    });
+    if (estimate.kind !== 'estimated') return estimate;
     if (known.costs.size >= MAX_ESTIMATES_PER_DOCUMENT) known.costs.clear();
-    known.costs.set(key, cost);
-    return cost;
+    known.costs.set(key, estimate.cost);
+    return estimate;
   }
 
   return {
@@ -218,15 +180,72 @@ export function queryCostPlugin(maxCost: number): ApolloServerPlugin {
         async didResolveOperation({ request, document, schema, operation }) {
           // No operation to run (operationResolutionPlugin refuses the request): nothing to estimate.
           if (operation === undefined || operation === null) return;
-          const cost = costOf(schema, document, request.operationName ?? undefined, request.variables ?? {});
-          if (cost !== undefined && cost > maxCost) {
-            throw new GraphQLError(
-              `The operation is too expensive: its estimated cost is ${cost}, the limit is ${maxCost}. Ask for fewer items (first) or fewer nested lists.`,
-              { extensions: { code: 'GRAPHQL_VALIDATION_FAILED', cost, maxCost, http: { status: 400 } } },
-            );
-          }
+          const variables = coerceVariables(schema, operation, request.variables ?? {});
+          refuseUnlessAffordable(costOf(schema, document, operation, variables), maxCost);
         },
       };
     },
   };
+}
+
+/**
+ * The request's variables as execution will see them, or a BAD_USER_INPUT refusal: the cost
+ * depends on them, so values that do not fit the operation cannot be estimated.
+ */
+function coerceVariables(
+  schema: GraphQLSchema,
+  operation: OperationDefinitionNode,
+  raw: Record<string, unknown>,
+): Record<string, unknown> {
+  let coerced: ReturnType<typeof getVariableValues>;
+  try {
+    coerced = getVariableValues(schema, operation.variableDefinitions ?? [], raw, { maxErrors: 1 });
+  } catch (error) {
+    // Values nested too deep to even walk (a RangeError from the recursion).
+    if (error instanceof RangeError) throw badUserInput('The variables are nested too deeply to be read.');
+    throw error;
+  }
+  if (coerced.errors !== undefined) {
+    throw badUserInput(coerced.errors[0]?.message ?? 'The variables do not fit the operation.');
+  }
+  return coerced.coerced;
+}
+
+function refuseUnlessAffordable(estimate: CostEstimate, maxCost: number): void {
+  switch (estimate.kind) {
+    case 'badInput':
+      throw badUserInput(estimate.message);
+    case 'tooLarge':
+      throw tooExpensive(
+        `The operation is too expensive: it holds more than ${estimate.maxFields} fields once its fragments are expanded. Ask for fewer fields or fewer nested lists.`,
+        { maxCost },
+      );
+    case 'estimated':
+      // Written so that a cost that is not a number (NaN) is refused too.
+      if (estimate.cost <= maxCost) return;
+      throw tooExpensive(
+        `The operation is too expensive: its estimated cost is ${estimate.cost}, the limit is ${maxCost}. Ask for fewer items (first) or fewer nested lists.`,
+        { cost: estimate.cost, maxCost },
+      );
+    default:
+      throw new UnreachableCaseError(estimate);
+  }
+}
+
+function tooExpensive(message: string, extensions: Record<string, unknown>): GraphQLError {
+  return new GraphQLError(message, {
+    extensions: { code: ApolloServerErrorCode.GRAPHQL_VALIDATION_FAILED, ...extensions, http: { status: 400 } },
+  });
+}
+
+function badUserInput(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.BadUserInput, http: { status: 400 } } });
+}
+
+function fragmentsOf(document: DocumentNode): Map<string, FragmentDefinitionNode> {
+  return new Map(
+    document.definitions
+      .filter((definition): definition is FragmentDefinitionNode => definition.kind === Kind.FRAGMENT_DEFINITION)
+      .map((fragment) => [fragment.name.value, fragment]),
+  );
 }

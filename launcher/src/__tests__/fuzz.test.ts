@@ -86,6 +86,16 @@ function problemsWith(answer: Answer, leaks: readonly RegExp[]): string[] {
   return problems;
 }
 
+/** Whether the answer carries data: a refused operation has none. */
+function hasData(answer: Answer): boolean {
+  try {
+    const { data } = JSON.parse(answer.text) as { data?: unknown };
+    return data !== undefined && data !== null;
+  } catch {
+    return false;
+  }
+}
+
 /** A request as a finding prints it: enough to replay, not 50 kB of it. */
 function describeRequest(request: FuzzRequest, authorization: string | undefined) {
   const body =
@@ -327,6 +337,7 @@ describe(`the production gateway under fuzzing (seed ${SEED}; replay with FUZZ_S
       const sentText = `${[...new URLSearchParams(fuzzed.search).values()].join(' ')} ${typeof fuzzed.body === 'string' ? fuzzed.body : ''}`;
       const problems = [
         ...problemsWith(answer, leaks),
+        ...(fuzzed.kind === 'overCost' && hasData(answer) ? ['ran an operation over the cost limit'] : []),
         ...victimSecrets
           .filter((secret) => answer.text.includes(secret) && !sentText.includes(secret))
           .map((secret) => `shows the victim's ${secret}`),
@@ -363,6 +374,7 @@ describe(`the production gateway under fuzzing (seed ${SEED}; replay with FUZZ_S
       'kind mutatedQuery',
       'kind mutatedVariables',
       'kind raw',
+      'kind overCost',
       'HTTP 200',
       'HTTP 400',
       'HTTP 401',

@@ -493,7 +493,8 @@ function mutateVariables(r: Random, variables: Record<string, unknown>): unknown
 // ---------------------------------------------------------------------------------------
 // Requests
 
-export type Kind = 'valid' | 'mutatedQuery' | 'mutatedVariables' | 'raw';
+/** `overCost`: over the cost limit, however it is written; the gateway must never run one. */
+export type Kind = 'valid' | 'mutatedQuery' | 'mutatedVariables' | 'raw' | 'overCost';
 export type Caller = 'anonymous' | 'forged' | 'attacker';
 
 export interface FuzzRequest {
@@ -594,6 +595,66 @@ function rawRequest(r: Random, caller: Caller, corpus: readonly Operation[]): Fu
   ]);
 }
 
+// ---------------------------------------------------------------------------------------
+// Operations over the cost limit, in the shapes that once got past it
+
+/**
+ * Petitions and their creators nested `levels` deep under a page of 50 to 100: over the cost
+ * limit of 5,000 from three levels on. With `spreads` above 0, every level is a fragment spread
+ * that many times by the one above: execution merges the spreads, an estimator that walked
+ * each one again gave up. Returns the selection under the page's `nodes` and the fragments.
+ */
+function nestedPetitions(r: Random, levels: number, spreads: number): { selection: string; fragments: string[] } {
+  const fragments: string[] = [];
+  const level = (depth: number): string => {
+    const onPetition = depth % 2 === 0;
+    const scalars = onPetition ? r.pick(['id', 'title', 'id title body', 'signatureCount']) : r.pick(['id', 'name']);
+    const below = depth + 1 < levels ? `${onPetition ? 'creator' : 'petitions'} { ${level(depth + 1)} }` : '';
+    const fields = `${scalars} ${below}`;
+    if (spreads === 0) return fields;
+    fragments.push(`fragment L${depth} on ${onPetition ? 'Petition' : 'User'} { ${fields} }`);
+    return Array.from({ length: spreads }, () => `...L${depth}`).join(' ');
+  };
+  return { selection: level(0), fragments };
+}
+
+/**
+ * An operation over the cost limit, sometimes beside a field or directive whose defaulted
+ * variable is sent as an explicit null: a value that execution refuses for that one field
+ * only, and that an estimator cannot read.
+ */
+function overCostRequest(r: Random, caller: Caller): FuzzRequest {
+  const { selection, fragments } = nestedPetitions(r, 3 + r.int(4), r.chance(0.6) ? 1 + r.int(3) : 0);
+  const first = 50 + r.int(51);
+  const definitions: string[] = [];
+  const variables: Record<string, unknown> = {};
+  const nullFor = (name: string, type: string, defaultValue: string) => {
+    definitions.push(`$${name}: ${type} = ${defaultValue}`);
+    variables[name] = null;
+  };
+  let beside = '';
+  let directive = '';
+  let page = `first: ${first}`;
+  if (r.chance(0.3)) {
+    nullFor('id', 'ID', '"00000000-0000-4000-8000-000000000000"');
+    beside = r.pick(['petition(id: $id) { title }', 'product(id: $id) { name }']);
+  }
+  if (r.chance(0.3)) {
+    nullFor('on', 'Boolean', 'true');
+    directive = r.pick(['@include(if: $on)', '@skip(if: $on)']);
+  }
+  if (r.chance(0.2)) {
+    // A null page size means the field's own default (50), which is still too many here.
+    nullFor('n', 'Int', String(first));
+    page = 'first: $n';
+  }
+  const root = r.chance(0.5)
+    ? `openPetitions(${page}) ${directive} { nodes { ${selection} } }`
+    : `mostSignedPetitions(${page}) ${directive} { ${selection} }`;
+  const header = definitions.length === 0 ? '' : `query (${definitions.join(', ')})`;
+  return graphQLRequest(r, 'overCost', caller, `${header} { ${beside} ${root} } ${fragments.join(' ')}`, variables);
+}
+
 export function generateRequest(r: Random, corpus: readonly Operation[], names: readonly string[]): FuzzRequest {
   const caller = weighted<Caller>(r, [
     [9, () => 'attacker'],
@@ -612,6 +673,7 @@ export function generateRequest(r: Random, corpus: readonly Operation[], names: 
       () => graphQLRequest(r, 'mutatedVariables', caller, operation.query, mutateVariables(r, operation.variables(r))),
     ],
     [2, () => rawRequest(r, caller, corpus)],
+    [2, () => overCostRequest(r, caller)],
   ]);
 }
 
