@@ -1,5 +1,6 @@
 import { readConfig, readServiceConfig, type Env, type EnvReader, type ServiceConfig } from '@agora/config';
 import { DEFAULT_TOKEN_AUDIENCE, DEFAULT_TOKEN_ISSUER } from '@agora/service';
+import { readConnectionLimits, type ConnectionLimits } from './connectionLimits.js';
 import { readQueryLimits, type QueryLimits } from './queryLimits.js';
 import type { TokenSettings } from './tokens.js';
 
@@ -25,6 +26,8 @@ export interface ClientSettings {
   coalesceMs: number;
   /** How big an operation may be (depth, aliases, cost, …). */
   queryLimits: QueryLimits;
+  /** How much one client address may hold at once (connections, subscriptions), and for how long. */
+  connectionLimits: ConnectionLimits;
 }
 
 export function readClientSettings(r: EnvReader): ClientSettings {
@@ -32,6 +35,7 @@ export function readClientSettings(r: EnvReader): ClientSettings {
     trustedProxyHops: r.int('TRUSTED_PROXY_HOPS', { default: 0, min: 0, max: 10 }),
     coalesceMs: r.int('SUBSCRIPTION_COALESCE_MS', { default: 100, min: 0, max: 10_000 }),
     queryLimits: readQueryLimits(r),
+    connectionLimits: readConnectionLimits(r),
   };
 }
 
@@ -41,13 +45,38 @@ export interface GatewayTuning {
   subgraphMaxConnections: number;
   /** Public answers to anonymous GETs kept at most (0: no response cache). */
   responseCacheEntries: number;
+  /** Bytes those answers may hold together. */
+  responseCacheBytes: number;
+  /**
+   * Heap the parsed documents, query plans and persisted query texts may each hold: estimates
+   * of real bytes (Apollo's defaults count JSON length, a quarter of a document's heap).
+   */
+  documentCacheBytes: number;
+  queryPlanCacheBytes: number;
+  persistedQueryCacheBytes: number;
+  /** A manifest of the only operations to run (see the README); null: any operation within the limits. */
+  persistedOperationsFile: string | null;
 }
 
+const MIB = 2 ** 20;
+
 export function readGatewayTuning(r: EnvReader): GatewayTuning {
+  const bytes = (name: string, defaultMib: number) =>
+    r.int(name, { default: defaultMib * MIB, min: 0, max: 4_096 * MIB });
   return {
     subgraphMaxConnections: r.int('SUBGRAPH_MAX_CONNECTIONS', { default: 32, min: 1, max: 1_000 }),
     responseCacheEntries: r.int('RESPONSE_CACHE_ENTRIES', { default: 1_000, min: 0, max: 1_000_000 }),
+    responseCacheBytes: bytes('RESPONSE_CACHE_BYTES', 16),
+    documentCacheBytes: bytes('DOCUMENT_CACHE_BYTES', 16),
+    queryPlanCacheBytes: bytes('QUERY_PLAN_CACHE_BYTES', 16),
+    persistedQueryCacheBytes: bytes('PERSISTED_QUERY_CACHE_BYTES', 4),
+    persistedOperationsFile: r.optional('PERSISTED_OPERATIONS_FILE') ?? null,
   };
+}
+
+/** The tuning a deployment gets when it sets none. */
+export function defaultGatewayTuning(): GatewayTuning {
+  return readConfig('gateway', {}, readGatewayTuning);
 }
 
 export const GATEWAY_DEFAULT_PORT = 4000;

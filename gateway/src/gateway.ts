@@ -7,10 +7,13 @@ import type { KeyValueStore, PubSub } from '@agora/adapters';
 import { buildApiSchema } from '@agora/schema';
 import { GraphQLError, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
 import { ErrorCode, maskError } from '@agora/errors';
-import { serveGraphQL, serveMetrics, type Logger, type RunningServer } from '@agora/service';
+import { createDocumentStore, serveGraphQL, serveMetrics, type Logger, type RunningServer } from '@agora/service';
 import type { GatewayTuning } from './config.js';
+import { createConnectionGuard, type ConnectionLimits } from './connectionLimits.js';
 import { clientAddressOf, type GatewayContext } from './context.js';
 import { createIdentityResolver } from './identity.js';
+import { createPersistedQueryCache, createQueryPlanCache } from './operationCaches.js';
+import { allowListedOperations, createListedOperationsCache, loadPersistedOperations } from './persistedOperations.js';
 import {
   operationResolutionPlugin,
   privateWhenSignedInPlugin,
@@ -28,6 +31,7 @@ import { withoutSuggestions } from './suggestions.js';
 import { createTokenVerifier, type TokenSettings } from './tokens.js';
 
 export {
+  defaultGatewayTuning,
   loadGatewayConfig,
   readClientSettings,
   readGatewayTuning,
@@ -40,6 +44,7 @@ export {
   type GatewayTuning,
 } from './config.js';
 export { defaultQueryLimits, readQueryLimits, type QueryLimits } from './queryLimits.js';
+export { readConnectionLimits, type ConnectionLimits } from './connectionLimits.js';
 export type { TokenSettings } from './tokens.js';
 
 export interface GatewayDeps extends GatewayTuning {
@@ -55,6 +60,8 @@ export interface GatewayDeps extends GatewayTuning {
   /** Counts for one petition are pushed to its watchers at most this often. */
   coalesceMs: number;
   queryLimits: QueryLimits;
+  /** Connections and subscriptions per client address on the public port, and HTTP deadlines. */
+  connectionLimits: ConnectionLimits;
   production: boolean;
   /** Deadline of one subgraph call. */
   subgraphTimeoutMs: number;
@@ -88,9 +95,12 @@ export async function serveGateway(deps: GatewayDeps, listenOptions: ListenOptio
   process.env['APOLLO_TELEMETRY_DISABLED'] ??= '1';
   const hub = createCountHub({ pubsub: deps.pubsub, logger: deps.logger, coalesceMs: deps.coalesceMs });
   const metrics = createGatewayMetrics(hub);
-  const resolveIdentity = createIdentityResolver(createTokenVerifier(deps.tokens), deps.revocations, deps.logger);
+  const resolveSession = createIdentityResolver(createTokenVerifier(deps.tokens), deps.revocations, deps.logger);
+  const listed =
+    deps.persistedOperationsFile === null ? null : await loadPersistedOperations(deps.persistedOperationsFile);
   const gateway = new ApolloGateway({
     supergraphSdl: deps.supergraphSdl,
+    queryPlannerConfig: { cache: createQueryPlanCache(deps.queryPlanCacheBytes) },
     buildService: ({ name, url }) =>
       new SubgraphDataSource({
         name,
@@ -126,9 +136,11 @@ export async function serveGateway(deps: GatewayDeps, listenOptions: ListenOptio
           }),
     } as ExecutionResult;
   };
+  const connections = createConnectionGuard(deps.connectionLimits.maxConnectionsPerAddress, deps.trustedProxyHops);
   const corsGuard = cors({ origin: deps.corsOrigins.includes('*') ? '*' : [...deps.corsOrigins] });
   const responseCache = createResponseCache({
     maxEntries: deps.responseCacheEntries,
+    maxBytes: deps.responseCacheBytes,
     maxBodyBytes: 1_000_000,
     record: (outcome) => metrics.responseCacheRequests.inc({ outcome }),
   });
@@ -150,9 +162,16 @@ export async function serveGateway(deps: GatewayDeps, listenOptions: ListenOptio
         csrfPrevention: true,
         allowBatchedHttpRequests: false,
         // Automatic persisted queries, so reads can be short GETs that caches key by URL. A
-        // query is kept only once it passed validation (every limit), in Apollo's own cache,
-        // which is bounded (LRU, about 30 MiB): filling it only evicts.
-        persistedQueries: { ttl: 3_600 },
+        // query is kept only once it passed validation (every limit), in a cache bounded by
+        // the bytes it holds: filling it only evicts. With an allow-list, the list is the cache.
+        persistedQueries: {
+          ttl: 3_600,
+          cache:
+            listed === null
+              ? createPersistedQueryCache(deps.persistedQueryCacheBytes)
+              : createListedOperationsCache(listed),
+        },
+        documentStore: createDocumentStore(deps.documentCacheBytes),
         parseOptions: { maxTokens: deps.queryLimits.maxTokens },
         validationRules: shapeRules,
         // runService owns shutdown: drain, then close pools, in that order.
@@ -177,29 +196,46 @@ export async function serveGateway(deps: GatewayDeps, listenOptions: ListenOptio
           queryCostPlugin(deps.queryLimits.maxCost),
         ],
       })),
-    attach: (httpServer) =>
-      attachWebSockets(httpServer, {
+    attach: (httpServer) => {
+      connections.watch(httpServer);
+      return attachWebSockets(httpServer, {
         apiSchema,
         hub,
         runQuery,
-        resolveIdentity,
+        resolveSession,
+        pubsub: deps.pubsub,
+        logger: deps.logger,
         clientAddressOf: (request) => clientAddressOf(request, deps.trustedProxyHops),
         production: deps.production,
         maxTokens: deps.queryLimits.maxTokens,
         shapeRules,
         maxMessageBytes: deps.maxBodyBytes,
         maxOperationsPerConnection: deps.queryLimits.maxOperationsPerConnection,
-      }),
+        persistedOperations: listed,
+        maxOperationsPerAddress: deps.connectionLimits.maxOperationsPerAddress,
+        admitConnection: (request) => connections.admitUpgrade(request),
+      });
+    },
     answerEarly: (req, res) => {
+      const refusal = connections.admitRequest(req, res);
+      if (refusal !== null) {
+        // With CORS headers, so that a page over the cap can read why.
+        corsGuard(req, res, () => res.writeHead(refusal.status, refusal.headers).end(refusal.body));
+        return true;
+      }
       const answer = responseCache.hit(req);
       if (answer === undefined) return false;
       // Nothing ran for a kept answer (no request id, no span); browsers still need CORS.
       corsGuard(req, res, () => responseCache.send(res, answer));
       return true;
     },
-    guards: [corsGuard, responseCache.keepAnswers],
+    guards: [
+      corsGuard,
+      ...(listed === null ? [] : allowListedOperations(listed, deps.maxBodyBytes)),
+      responseCache.keepAnswers,
+    ],
     context: async (req) => ({
-      identity: await resolveIdentity(req.headers.authorization),
+      identity: (await resolveSession(req.headers.authorization))?.identity ?? null,
       clientAddress: clientAddressOf(req, deps.trustedProxyHops),
     }),
     checkReadiness: async () => {},
@@ -208,6 +244,7 @@ export async function serveGateway(deps: GatewayDeps, listenOptions: ListenOptio
     shutdownDelayMs: listenOptions.shutdownDelayMs,
     logger: deps.logger,
     maxBodyBytes: deps.maxBodyBytes,
+    httpTimeouts: deps.connectionLimits.httpTimeouts,
   });
   if (deps.metricsPort === null) return server;
   let metricsServer: Awaited<ReturnType<typeof serveMetrics>>;

@@ -9,6 +9,8 @@ import type { RequestHandler, Response } from 'express';
 export interface ResponseCacheOptions {
   /** Answers kept at most (oldest dropped first); 0 turns the cache off. */
   maxEntries: number;
+  /** Bytes the kept answers may hold together, bodies, keys and headers (oldest dropped first). */
+  maxBytes: number;
   /** Answers larger than this are not kept. */
   maxBodyBytes: number;
   /** Counts hits and misses. */
@@ -25,7 +27,12 @@ export interface CachedAnswer {
   /** From here on one request refreshes it while the others are still answered from it. */
   refreshAt: number;
   expiresAt: number;
+  /** What keeping it costs: body, key and headers, and the entry itself. */
+  bytes: number;
 }
+
+/** About what a Map entry and its answer object hold besides the strings and the body. */
+const ENTRY_OVERHEAD_BYTES = 300;
 
 /**
  * Only what any cache could keep: Apollo computed `public, max-age=N` from every subgraph's
@@ -59,6 +66,19 @@ export interface ResponseCache {
    * concurrent misses for one URL wait for the first instead of executing again.
    */
   keepAnswers: RequestHandler;
+  /** Answers kept now and the bytes they hold (never above maxBytes). */
+  usage(): { entries: number; bytes: number };
+}
+
+/**
+ * A body in memory of its own, so that its bytes are what keeping it costs: a small Buffer is
+ * often a slice of one of Node's shared 8 KiB slabs, which keeping the slice would pin.
+ */
+function ownedCopy(body: Buffer): Buffer {
+  if (body.byteOffset === 0 && body.buffer.byteLength === body.length) return body;
+  const copy = Buffer.allocUnsafeSlow(body.length);
+  body.copy(copy);
+  return copy;
 }
 
 /** The answer depends on the operation and variables (the URL) and on the format asked for. */
@@ -69,6 +89,8 @@ function keyOf(req: IncomingMessage, url: string | undefined): string {
 export function createResponseCache(options: ResponseCacheOptions): ResponseCache {
   const now = options.now ?? Date.now;
   const answers = new Map<string, CachedAnswer>();
+  let keptBytes = 0;
+  let nextSweepAt = 0;
   /** Misses being executed now, by key: others asking the same wait for it instead of executing again. */
   const inFlight = new Map<string, Promise<void>>();
 
@@ -78,14 +100,35 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
     const answer = answers.get(key);
     if (answer === undefined) return undefined;
     if (answer.expiresAt > now()) return answer;
-    answers.delete(key);
+    drop(key);
     return undefined;
   }
 
-  function keep(key: string, answer: CachedAnswer): void {
+  function drop(key: string): void {
+    const answer = answers.get(key);
+    if (answer === undefined) return;
     answers.delete(key);
+    keptBytes -= answer.bytes;
+  }
+
+  /** Drops every answer past its max-age (at most once a second): they would only take room. */
+  function sweep(): void {
+    const at = now();
+    if (at < nextSweepAt) return;
+    nextSweepAt = at + 1_000;
+    for (const [key, answer] of answers) if (answer.expiresAt <= at) drop(key);
+  }
+
+  function keep(key: string, answer: CachedAnswer): void {
+    drop(key);
+    sweep();
+    if (answer.bytes > options.maxBytes) return;
     answers.set(key, answer);
-    if (answers.size > options.maxEntries) answers.delete(answers.keys().next().value as string);
+    keptBytes += answer.bytes;
+    for (const oldest of answers.keys()) {
+      if (answers.size <= options.maxEntries && keptBytes <= options.maxBytes) break;
+      drop(oldest);
+    }
   }
 
   function send(res: ServerResponse, answer: CachedAnswer): void {
@@ -120,13 +163,17 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
         body.length <= options.maxBodyBytes
       ) {
         const storedAt = now();
+        const contentType = String(res.getHeader('content-type') ?? 'application/json');
+        const cacheControl = String(res.getHeader('cache-control'));
         keep(key, {
-          contentType: String(res.getHeader('content-type') ?? 'application/json'),
-          cacheControl: String(res.getHeader('cache-control')),
-          body,
+          contentType,
+          cacheControl,
+          body: ownedCopy(body),
           storedAt,
           refreshAt: storedAt + maxAge * 500,
           expiresAt: storedAt + maxAge * 1000,
+          // Strings count twice: a key may hold characters that take two bytes each.
+          bytes: body.length + 2 * (key.length + contentType.length + cacheControl.length) + ENTRY_OVERHEAD_BYTES,
         });
       }
       return (end as (...args: unknown[]) => Response)(chunk, ...rest);
@@ -153,6 +200,7 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
       return answer;
     },
     send,
+    usage: () => ({ entries: answers.size, bytes: keptBytes }),
     keepAnswers: async (req, res, next) => {
       if (!cacheable(req)) {
         next();

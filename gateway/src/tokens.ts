@@ -10,6 +10,13 @@ export interface TokenSettings {
   audience: string;
 }
 
+/** A verified token: whom it names, and until when it is accepted. */
+export interface VerifiedSession {
+  identity: Identity;
+  /** When the token expires (its `exp`), in milliseconds since the epoch. */
+  expiresAtMs: number;
+}
+
 const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/;
 
 /** Small allowance for clocks that disagree between users and the gateway. */
@@ -31,8 +38,8 @@ export function createTokenVerifier(settings: TokenSettings) {
   };
 
   return {
-    /** The identity an `Authorization` value carries, or null when there is none. */
-    async verify(authorization: string | undefined): Promise<Identity | null> {
+    /** The session an `Authorization` value carries, or null when there is none. */
+    async verify(authorization: string | undefined): Promise<VerifiedSession | null> {
       if (authorization === undefined || authorization === '') return null;
       const match = BEARER.exec(authorization);
       if (match?.[1] === undefined)
@@ -49,7 +56,7 @@ export function createTokenVerifier(settings: TokenSettings) {
         if (typeof payload.sub !== 'string' || typeof sessionId !== 'string') {
           throw new UnauthenticatedError('The token does not name a user session.');
         }
-        return { userId: payload.sub, sessionId };
+        return { identity: { userId: payload.sub, sessionId }, expiresAtMs: (payload.exp as number) * 1000 };
       } catch (error) {
         throw toAuthenticationError(error);
       }

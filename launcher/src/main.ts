@@ -61,6 +61,7 @@ async function startAllInOne(): Promise<Stoppable> {
       trustedProxyHops: config.trustedProxyHops,
       coalesceMs: config.coalesceMs,
       queryLimits: config.queryLimits,
+      connectionLimits: config.connectionLimits,
       gatewayTuning: config.gatewayTuning,
       openListReconcileIntervalMs: config.openListReconcileIntervalMs,
       draftsPerHour: config.draftsPerHour,

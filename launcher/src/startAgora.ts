@@ -2,7 +2,13 @@ import { readFile } from 'node:fs/promises';
 import { createAdapters, type Adapters } from '@agora/adapters';
 import { withDatabase } from '@agora/db';
 import { FINANCIAL_MIGRATIONS_DIR, createFinancialSubgraph } from '@agora/financial';
-import { serveGateway, type GatewayDeps, type GatewayTuning, type QueryLimits } from '@agora/gateway';
+import {
+  serveGateway,
+  type ConnectionLimits,
+  type GatewayDeps,
+  type GatewayTuning,
+  type QueryLimits,
+} from '@agora/gateway';
 import { INVENTORY_MIGRATIONS_DIR, createInventorySubgraph } from '@agora/inventory';
 import { ORDERS_MIGRATIONS_DIR, createOrdersSubgraph, type CheckoutSettings } from '@agora/orders';
 import { PETITIONS_MIGRATIONS_DIR, createPetitionsSubgraph } from '@agora/petitions';
@@ -55,6 +61,8 @@ export interface AgoraOptions {
   coalesceMs: number;
   /** How big an operation the gateway accepts. */
   queryLimits: QueryLimits;
+  /** How much one client address may hold of the gateway at once, and the gateway's HTTP deadlines. */
+  connectionLimits: ConnectionLimits;
   /** How the gateway spends connections and memory for speed. */
   gatewayTuning: GatewayTuning;
   /** How often petitions checks its open list in Redis against PostgreSQL. */
@@ -150,6 +158,7 @@ export async function startAgora(options: AgoraOptions): Promise<RunningAgora> {
       createUsersSubgraph({
         db,
         kv: adapters.kv,
+        pubsub: adapters.pubsub,
         rateLimiter: adapters.rateLimiter,
         attemptLimits: options.attemptLimits,
         tokens: {
@@ -247,6 +256,7 @@ export async function allInOneGatewayDeps(
     pubsub: adapters.pubsub,
     coalesceMs: options.coalesceMs,
     queryLimits: options.queryLimits,
+    connectionLimits: options.connectionLimits,
     production: options.production,
     subgraphTimeoutMs: options.gatewayTimeoutMs,
     ...options.gatewayTuning,

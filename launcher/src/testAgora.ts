@@ -3,8 +3,14 @@ import { dropDatabase } from '@agora/db';
 import { randomUUID } from 'node:crypto';
 import { createTokenIssuer } from '@agora/users';
 import { createAdapters } from '@agora/adapters';
-import { defaultQueryLimits, serveGateway } from '@agora/gateway';
-import { DEFAULT_TOKEN_AUDIENCE, DEFAULT_TOKEN_ISSUER, generateSigningKeys, silentLogger } from '@agora/service';
+import { defaultGatewayTuning, defaultQueryLimits, serveGateway, type ConnectionLimits } from '@agora/gateway';
+import {
+  DEFAULT_HTTP_TIMEOUTS,
+  DEFAULT_TOKEN_AUDIENCE,
+  DEFAULT_TOKEN_ISSUER,
+  generateSigningKeys,
+  silentLogger,
+} from '@agora/service';
 import {
   TEST_DATABASE_SERVER,
   TEST_GATEWAY_SECRET,
@@ -33,6 +39,16 @@ export const TEST_SIGNING_SETTINGS: AgoraOptions['signing'] = {
   replicaMaxAgeMs: null,
   countsSource: 'redis',
   limits: { perUser: 1_000, perAddress: 100_000 },
+};
+
+/**
+ * Connections as tests hold them: every test calls from 127.0.0.1, often with hundreds of
+ * clients at once, so the caps are out of reach unless a test lowers them; deadlines as deployed.
+ */
+export const TEST_CONNECTION_LIMITS: ConnectionLimits = {
+  maxConnectionsPerAddress: 100_000,
+  maxOperationsPerAddress: 100_000,
+  httpTimeouts: DEFAULT_HTTP_TIMEOUTS,
 };
 
 /** The whole federation in this process on free ports, on fresh databases of its own. */
@@ -69,12 +85,19 @@ export async function startTestAgora(overrides: Partial<AgoraOptions> = {}) {
     coalesceMs: 100,
     // The limits a deployment gets by default: the tests prove the clients' operations fit.
     queryLimits: defaultQueryLimits(),
-    gatewayTuning: { subgraphMaxConnections: 32, responseCacheEntries: 1_000 },
+    connectionLimits: TEST_CONNECTION_LIMITS,
+    // As deployed by default: the caches' byte budgets included.
+    gatewayTuning: defaultGatewayTuning(),
     openListReconcileIntervalMs: 60_000,
     draftsPerHour: 10_000,
     signing: TEST_SIGNING_SETTINGS,
     // Tests register hundreds of users from one address; the limits' own test lowers these.
-    attemptLimits: { loginPerAccount: 1_000, loginPerAddress: 100_000, registerPerAddress: 100_000 },
+    attemptLimits: {
+      loginFailuresPerAccountAndAddress: 1_000,
+      loginFailuresPerAddress: 100_000,
+      loginFailuresPerAccount: 10_000,
+      registerPerAddress: 100_000,
+    },
     checkout: TEST_CHECKOUT_SETTINGS,
     logger: silentLogger,
     onQuery: (subgraph) => queries.set(subgraph, (queries.get(subgraph) ?? 0) + 1),
@@ -85,11 +108,13 @@ export async function startTestAgora(overrides: Partial<AgoraOptions> = {}) {
     ...agora,
     /**
      * Another gateway in front of the same subgraphs and on the same Redis, as a second
-     * replica would be. Stop it before the federation.
+     * replica would be, with the gateway settings of `overrides` (e.g. trustedProxyHops). Stop it
+     * before the federation.
      */
-    async startSecondGateway(): Promise<{ url: string; stop(): Promise<void> }> {
+    async startSecondGateway(overrides: Partial<AgoraOptions> = {}): Promise<{ url: string; stop(): Promise<void> }> {
       const adapters = createAdapters({ redisUrl: options.redisUrl, prefix: options.redisPrefix });
-      const gateway = await serveGateway(await allInOneGatewayDeps(options, adapters, agora.subgraphUrls), {
+      const deps = await allInOneGatewayDeps({ ...options, ...overrides }, adapters, agora.subgraphUrls);
+      const gateway = await serveGateway(deps, {
         port: 0,
         host: '127.0.0.1',
       });

@@ -69,11 +69,18 @@ function benchEnv(
     SEED_DEMO_DATA: 'false',
     SIGN_LIMIT_PER_ADDRESS: '100000000',
     REGISTER_LIMIT_PER_ADDRESS: '100000000',
-    LOGIN_LIMIT_PER_ADDRESS: '100000000',
+    LOGIN_FAILURE_LIMIT_PER_ADDRESS: '100000000',
     CHECKOUT_LIMIT_PER_ADDRESS: '100000000',
     DRAFT_LIMIT_PER_HOUR: '100000',
+    ...GATEWAY_ADDRESS_CAPS_OUT_OF_REACH,
   };
 }
+
+/** The gateway's caps per client address, out of the bench's reach (its whole load comes from one address). */
+export const GATEWAY_ADDRESS_CAPS_OUT_OF_REACH = {
+  MAX_CONNECTIONS_PER_ADDRESS: '1000000',
+  SUBSCRIPTIONS_PER_ADDRESS: '1000000',
+};
 
 export async function startAgoraUnderTest(targets: BenchTargets, log: (line: string) => void): Promise<AgoraUnderTest> {
   refuseRemote(targets.databaseServerUrl);

@@ -3,7 +3,7 @@ import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SUPERGRAPH_PATH } from '@agora/schema';
-import type { AgoraUnderTest } from './agora.js';
+import { GATEWAY_ADDRESS_CAPS_OUT_OF_REACH, type AgoraUnderTest } from './agora.js';
 import { spawnUntilReady, type ServiceProcess } from './processes.js';
 
 export type GatewayKind = 'agora' | 'apollo' | 'hive';
@@ -58,6 +58,7 @@ export function startGateway(kind: GatewayKind, agora: AgoraUnderTest): Promise<
           REDIS_PREFIX: agora.redisPrefix,
           METRICS_PORT: '0',
           SHUTDOWN_DELAY_MS: '0',
+          ...GATEWAY_ADDRESS_CAPS_OUT_OF_REACH,
         },
         readyPattern: /gateway ready.*?(http:\/\/[^"\s]+)/,
       });

@@ -11,6 +11,7 @@ import { parse } from 'graphql';
 import { SignJWT } from 'jose';
 import { MemKeyValueStore, MemPubSub, type KeyValueStore } from '@agora/adapters';
 import {
+  DEFAULT_HTTP_TIMEOUTS,
   INTERNAL_HEADERS,
   generateSigningKeys,
   revokedSessionKey,
@@ -18,7 +19,7 @@ import {
   type RunningServer,
 } from '@agora/service';
 import { TEST_GATEWAY_SECRET, dataOf, errorCodes, postGraphQL, serveTestSubgraph } from '@agora/testkit';
-import { defaultQueryLimits, serveGateway, type GatewayDeps } from '../gateway.js';
+import { defaultGatewayTuning, defaultQueryLimits, serveGateway, type GatewayDeps } from '../gateway.js';
 
 const PROBE_SDL = `
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
@@ -98,11 +99,17 @@ describe('gateway', () => {
       gatewaySecret: TEST_GATEWAY_SECRET,
       tokens: { publicKeys: { [keys.keyId]: keys.publicKeyPem }, issuer: 'agora-users', audience: 'agora' },
       revocations: options.revocations ?? new MemKeyValueStore(),
+      ...defaultGatewayTuning(),
       subgraphMaxConnections: 4,
       responseCacheEntries: 100,
       pubsub: new MemPubSub(),
       coalesceMs: 50,
       queryLimits: defaultQueryLimits(),
+      connectionLimits: {
+        maxConnectionsPerAddress: 10_000,
+        maxOperationsPerAddress: 10_000,
+        httpTimeouts: DEFAULT_HTTP_TIMEOUTS,
+      },
       production: options.production ?? false,
       subgraphTimeoutMs: 200,
       maxBodyBytes: 10_000,

@@ -2,7 +2,7 @@
 // one request past half its life while the others are answered from it, never older than
 // max-age, and nothing kept that is not public. (launcher's responseCache.test.ts shows the
 // same cache in front of the real federation.)
-import http from 'node:http';
+import http, { type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { createResponseCache } from '../responseCache.js';
@@ -14,7 +14,9 @@ interface Answer {
 }
 
 /** A server as the gateway arranges it: hits answered first, misses through keepAnswers to an executor. */
-async function startCachedServer() {
+async function startCachedServer(
+  budget: { maxEntries: number; maxBytes: number } = { maxEntries: 10, maxBytes: 100_000 },
+) {
   let clock = 0;
   let executions = 0;
   let received = 0;
@@ -22,7 +24,7 @@ async function startCachedServer() {
   let held: Promise<void> | undefined;
   const outcomes: string[] = [];
   const cache = createResponseCache({
-    maxEntries: 10,
+    ...budget,
     maxBodyBytes: 10_000,
     record: (outcome) => outcomes.push(outcome),
     now: () => clock,
@@ -46,6 +48,7 @@ async function startCachedServer() {
   const { port } = server.address() as AddressInfo;
 
   return {
+    cache,
     outcomes,
     executions: () => executions,
     received: () => received,
@@ -64,8 +67,11 @@ async function startCachedServer() {
         release();
       };
     },
-    async get(headers: Record<string, string> = { 'apollo-require-preflight': 'true' }): Promise<Answer> {
-      const response = await fetch(`http://127.0.0.1:${port}/graphql?query=%7Bversion%7D`, { headers });
+    async get(
+      headers: Record<string, string> = { 'apollo-require-preflight': 'true' },
+      query = '{version}',
+    ): Promise<Answer> {
+      const response = await fetch(`http://127.0.0.1:${port}/graphql?query=${encodeURIComponent(query)}`, { headers });
       return { status: response.status, age: response.headers.get('age'), body: await response.text() };
     },
     stop: () =>
@@ -174,5 +180,67 @@ describe('the response cache over time', () => {
     expect(server.executions()).toBe(5);
     expect(signedIn.age).toBeNull();
     expect(withoutPreflight.age).toBeNull();
+  });
+});
+
+describe('the response cache\u2019s budget', () => {
+  const preflight = { 'apollo-require-preflight': 'true' };
+
+  it('should keep the bytes of its answers under maxBytes, dropping the oldest first', async () => {
+    const server = await startCachedServer({ maxEntries: 1_000, maxBytes: 5_000 });
+    try {
+      server.at(0);
+      const peaks: number[] = [];
+      for (let i = 0; i < 100; i++) {
+        await server.get(preflight, `{ version # ${'x'.repeat(200)} ${i} }`);
+        peaks.push(server.cache.usage().bytes);
+      }
+      const newest = await server.get(preflight, `{ version # ${'x'.repeat(200)} 99 }`);
+      const oldest = await server.get(preflight, `{ version # ${'x'.repeat(200)} 0 }`);
+
+      expect(Math.max(...peaks)).toBeLessThanOrEqual(5_000);
+      expect(server.cache.usage().entries).toBeGreaterThan(0);
+      expect(server.cache.usage().entries).toBeLessThan(100);
+      expect(newest.age).toBe('0');
+      expect(oldest.age).toBeNull();
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('should keep a body in memory of its own, not a slice pinning a shared 8 KiB slab', async () => {
+    const server = await startCachedServer();
+    try {
+      server.at(0);
+      await server.get();
+      const request = {
+        method: 'GET',
+        url: '/graphql?query=%7Bversion%7D',
+        headers: { accept: '*/*', 'apollo-require-preflight': 'true' },
+      } as unknown as IncomingMessage;
+      const kept = server.cache.hit(request);
+
+      expect(kept?.body.toString()).toBe('{"data":{"version":1}}');
+      expect(kept?.body.buffer.byteLength).toBe(kept?.body.length);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('should sweep answers past their max-age when it keeps a new one', async () => {
+    const server = await startCachedServer({ maxEntries: 1_000, maxBytes: 100_000 });
+    try {
+      server.at(0);
+      for (let i = 0; i < 20; i++) await server.get(preflight, `{ version # ${i} }`);
+      const kept = server.cache.usage();
+      server.at(1_000);
+      await server.get(preflight, '{ version # fresh }');
+
+      expect(kept.entries).toBe(20);
+      expect(server.cache.usage().entries).toBe(1);
+      expect(server.cache.usage().bytes).toBeLessThan(kept.bytes / 10);
+    } finally {
+      await server.stop();
+    }
   });
 });

@@ -34,8 +34,11 @@ describe('createTokenVerifier', () => {
     return jwt.sign(createPrivateKey(keys.privateKeyPem));
   }
 
-  it('should return the user and session a valid token names', async () => {
-    expect(await verifier.verify(`Bearer ${await token()}`)).toEqual({ userId: 'user-1', sessionId: 'session-1' });
+  it('should return the user and session a valid token names, and when it expires', async () => {
+    expect(await verifier.verify(`Bearer ${await token()}`)).toEqual({
+      identity: { userId: 'user-1', sessionId: 'session-1' },
+      expiresAtMs: (now + 600) * 1000,
+    });
   });
 
   it('should treat a request without Authorization as anonymous', async () => {

@@ -1,7 +1,13 @@
 import { connectRedis } from '@agora/adapters';
 import { createDb } from '@agora/db';
 import { TEST_REDIS_URL, testRedisPrefix } from '@agora/testkit';
-import { TEST_CHECKOUT_SETTINGS, registerUser, startTestAgora, type TestAgora } from '../testAgora.js';
+import {
+  TEST_CHECKOUT_SETTINGS,
+  TEST_USER_PASSWORD,
+  registerUser,
+  startTestAgora,
+  type TestAgora,
+} from '../testAgora.js';
 
 const LOGIN = `mutation ($input: LoginInput!) { login(input: $input) { __typename } }`;
 const REGISTER = `mutation ($input: RegisterInput!) { register(input: $input) { __typename } }`;
@@ -57,7 +63,12 @@ describe('abuse limits shared by two gateways through Redis', () => {
       redisUrl: TEST_REDIS_URL,
       redisPrefix,
       trustedProxyHops: 1,
-      attemptLimits: { loginPerAccount: 4, loginPerAddress: 1_000, registerPerAddress: 3 },
+      attemptLimits: {
+        loginFailuresPerAccountAndAddress: 4,
+        loginFailuresPerAddress: 6,
+        loginFailuresPerAccount: 1_000,
+        registerPerAddress: 3,
+      },
       checkout: { ...TEST_CHECKOUT_SETTINGS, limits: { perUser: 2, perAddress: 1_000 } },
     });
     second = await agora.startSecondGateway();
@@ -68,33 +79,126 @@ describe('abuse limits shared by two gateways through Redis', () => {
     await agora.stop();
   });
 
-  it('should refuse the fifth login naming one account, right password or not, whichever gateway it reaches', async () => {
-    const owner = await registerUser(agora, 'Owner');
+  let signUps = 0;
+  /**
+   * A new account with TEST_USER_PASSWORD, registered from an address of its own (the
+   * registration limit here is 3 per address); returns its email.
+   */
+  async function signUp(name: string): Promise<string> {
+    signUps++;
+    const email = `${name.toLowerCase().replace(/[^a-z0-9]/g, '')}-${signUps}-${Date.now()}@example.com`;
+    const answer = await post(
+      gateway(signUps),
+      REGISTER,
+      { input: { email, password: TEST_USER_PASSWORD, name } },
+      `10.1.${signUps}.1`,
+    );
+    expect(answer.data?.['register']?.__typename).toBe('AuthPayload');
+    return email;
+  }
+
+  /** Logs in as `email` from `fromAddress` on gateway `turn`: the answer's __typename, or its HTTP status. */
+  async function loginOutcome(turn: number, email: string, password: string, fromAddress: string): Promise<string> {
+    const answer = await post(gateway(turn), LOGIN, { input: { email, password } }, fromAddress);
+    return answer.data?.['login']?.__typename ?? String(answer.status);
+  }
+
+  it('should refuse the address that failed four times at an account, right password or not, on either gateway, and let the owner in from another', async () => {
+    const owner = await signUp('Owner');
+    const guesses: string[] = [];
     for (let turn = 0; turn < 4; turn++) {
-      const guess = await post(
-        gateway(turn),
-        LOGIN,
-        { input: { email: owner.email, password: `guess number ${turn}` } },
-        `10.0.0.${turn}`,
-      );
-      expect(guess.data?.['login']?.__typename).toBe('InvalidCredentials');
+      guesses.push(await loginOutcome(turn, owner, `guess number ${turn}`, '10.0.0.1'));
     }
-    const right = await post(
+    expect(guesses).toEqual(Array(4).fill('InvalidCredentials'));
+    const fromGuesser = await post(
       gateway(4),
       LOGIN,
-      { input: { email: owner.email, password: 'correct horse battery' } },
-      '10.0.1.1',
+      { input: { email: owner, password: TEST_USER_PASSWORD } },
+      '10.0.0.1',
     );
-    expectRateLimited(right, /^Too many attempts for this email; try again in \d+ seconds\.$/);
-    // The count lives in Redis, where every users replica reads and writes it.
+    expectRateLimited(fromGuesser, /^Too many attempts for this email; try again in \d+ seconds\.$/);
+    for (let turn = 0; turn < 2; turn++) {
+      expect(await loginOutcome(turn, owner, TEST_USER_PASSWORD, '10.0.1.1')).toBe('AuthPayload');
+    }
+    // The counts live in Redis, where every users replica reads and writes them: four
+    // failures from the guesser's address; the refused login and the owner's count nothing.
     const redis = connectRedis(TEST_REDIS_URL, 'test');
     try {
-      const keys = await redis.keys(`${redisPrefix}:users:login:account:*`);
-      expect(keys).toHaveLength(1);
-      expect(await redis.get(keys[0] as string)).toBe('5');
+      const counts: Record<string, string | null> = {};
+      for (const key of await redis.keys(`${redisPrefix}:users:login-failures:*`)) {
+        counts[key.slice(redisPrefix.length + 1).replace(/account(-address)?:[^:]+/, 'account$1:<email>')] =
+          await redis.get(key);
+      }
+      expect(counts).toEqual({
+        'users:login-failures:address:10.0.0.1': '4',
+        'users:login-failures:address:10.0.1.1': '0',
+        'users:login-failures:account-address:<email>:10.0.0.1': '4',
+        'users:login-failures:account-address:<email>:10.0.1.1': '0',
+        'users:login-failures:account:<email>': '4',
+      });
     } finally {
       redis.disconnect();
     }
+  });
+
+  it('should use up nothing with right passwords, however many logins in a row', async () => {
+    const owner = await signUp('Regular');
+    const logins: string[] = [];
+    for (let turn = 0; turn < 12; turn++) {
+      logins.push(await loginOutcome(turn, owner, TEST_USER_PASSWORD, '10.0.2.2'));
+    }
+    expect(logins).toEqual(Array(12).fill('AuthPayload'));
+    // Every failure the limit allows is still there.
+    const guesses: string[] = [];
+    for (let turn = 0; turn < 5; turn++) {
+      guesses.push(await loginOutcome(turn, owner, 'a typo', '10.0.2.2'));
+    }
+    expect(guesses).toEqual([...Array(4).fill('InvalidCredentials'), '429']);
+  });
+
+  it('should refuse an address that failed six times across six accounts, with any account, and no other address', async () => {
+    const emails: string[] = [];
+    for (let i = 0; i < 7; i++) emails.push(await signUp(`Sprayed ${i}`));
+    const guesses: string[] = [];
+    for (const [turn, email] of emails.slice(0, 6).entries()) {
+      guesses.push(await loginOutcome(turn, email, 'password1', '10.0.3.3'));
+    }
+    expect(guesses).toEqual(Array(6).fill('InvalidCredentials'));
+    const seventh = emails[6] ?? '';
+    expectRateLimited(
+      await post(gateway(6), LOGIN, { input: { email: seventh, password: 'password1' } }, '10.0.3.3'),
+      /^Too many attempts from your network address; try again in \d+ seconds\.$/,
+    );
+    expect(await loginOutcome(7, seventh, TEST_USER_PASSWORD, '10.0.4.4')).toBe('AuthPayload');
+  });
+
+  it('should count registrations answered EmailTaken against the per-address limit, so probing emails is cut off', async () => {
+    const taken = await signUp('Known');
+    const probes: Answer[] = [];
+    for (let turn = 0; turn < 4; turn++) {
+      probes.push(
+        await post(
+          gateway(turn),
+          REGISTER,
+          { input: { email: taken, password: 'a fine password', name: 'N' } },
+          '10.6.6.6',
+        ),
+      );
+    }
+    expect(probes.slice(0, 3).map((answer) => answer.data?.['register']?.__typename)).toEqual([
+      'EmailTaken',
+      'EmailTaken',
+      'EmailTaken',
+    ]);
+    expectRateLimited(probes[3] as Answer, /^Too many attempts from your network address; try again in \d+ seconds\.$/);
+    // Cut off whatever the next probe names: nothing tells the enumerator more.
+    const unknown = await post(
+      gateway(4),
+      REGISTER,
+      { input: { email: `unknown-${Date.now()}@example.com`, password: 'a fine password', name: 'N' } },
+      '10.6.6.6',
+    );
+    expectRateLimited(unknown, /^Too many attempts from your network address; try again in \d+ seconds\.$/);
   });
 
   it('should refuse the fourth registration from one address across both gateways, and create no account', async () => {

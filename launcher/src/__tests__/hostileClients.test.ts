@@ -550,14 +550,10 @@ describe('hostile clients, against the gateway as deployed (production)', () => 
     expect(answer.body).toEqual({ data: { openPetitions: { totalCount: 1 } } });
   });
 
-  it('should pass every MUST audit of graphql-http except the two that need introspection', async () => {
-    const failed = await failedMustAudits(agora.gatewayUrl);
-    // BF61 (utf-8 request) and 28B9 (map of variables) query `__type`, which production
-    // refuses; the development configuration below passes them.
-    expect(failed.map((audit) => audit.id).sort()).toEqual(['28B9', 'BF61']);
-    for (const audit of failed) {
-      expect(await audit.response.clone().text()).toMatch(/introspection is not allowed/);
-    }
+  it('should miss two MUST graphql-http audits (introspection off) and four SHOULD (the same; Apollo answers 400)', async () => {
+    expect(await missedAudits(agora.gatewayUrl)).toEqual(
+      [...INTROSPECTION_OFF_MISSES, ...APOLLO_400_MISSES].sort((a, b) => a.id.localeCompare(b.id)),
+    );
   });
 });
 
@@ -590,12 +586,77 @@ describe('graphql-http audits against the development configuration (introspecti
     expect(__schema.types.map((type) => type.name)).toEqual(expect.arrayContaining(['Petition', 'Order', 'User']));
   });
 
-  it('should pass every MUST audit', async () => {
-    expect((await failedMustAudits(agora.gatewayUrl)).map((audit) => `${audit.id} ${audit.name}`)).toEqual([]);
+  it('should pass every MUST audit and miss only the SHOULD audits where Apollo answers 400', async () => {
+    expect(await missedAudits(agora.gatewayUrl)).toEqual(APOLLO_400_MISSES);
   });
 });
 
-async function failedMustAudits(url: string): Promise<AuditFail[]> {
+/** A MUST or SHOULD audit of graphql-http's `auditServer` not passed, and what was answered instead. */
+interface AuditMiss {
+  id: string;
+  name: string;
+  /** HTTP status, then the first error's Apollo validation code or else its `code`. */
+  answered: string;
+}
+
+/**
+ * Production refuses introspection on purpose, and these audits query `__type`: Apollo's
+ * validation answers 400 INTROSPECTION_DISABLED. Development passes them.
+ */
+const INTROSPECTION_OFF_MISSES: AuditMiss[] = [
+  {
+    id: '28B9',
+    name: 'MUST allow map {variables} parameter when accepting application/json',
+    answered: '400 INTROSPECTION_DISABLED',
+  },
+  {
+    id: '2EA1',
+    name: 'SHOULD allow map {variables} parameter when accepting application/graphql-response+json',
+    answered: '400 INTROSPECTION_DISABLED',
+  },
+  { id: 'BF61', name: 'MUST accept utf-8 encoded request', answered: '400 INTROSPECTION_DISABLED' },
+];
+
+/**
+ * For `accept: application/json` the spec prefers 200 with the errors in the body; Apollo
+ * Server answers 400 for a document that does not parse or validate (the same body either
+ * way). The audits' documents: 572B sends `{`; FDE2's "invalid" field `8f31…` is already a
+ * syntax error, as a name cannot start with a digit; 7B9B declares `$id` and never uses it,
+ * which validation refuses before any variable is coerced. Both configurations miss these.
+ */
+const APOLLO_400_MISSES: AuditMiss[] = [
+  {
+    id: '572B',
+    name: 'SHOULD use 200 status code on document parsing failure when accepting application/json',
+    answered: '400 GRAPHQL_PARSE_FAILED',
+  },
+  {
+    id: '7B9B',
+    name: 'SHOULD use a status code of 200 on variable coercion failure when accepting application/json',
+    answered: '400 GRAPHQL_VALIDATION_FAILED',
+  },
+  {
+    id: 'FDE2',
+    name: 'SHOULD use 200 status code on document validation failure when accepting application/json',
+    answered: '400 GRAPHQL_PARSE_FAILED',
+  },
+];
+
+/** Every MUST and SHOULD audit `url` does not pass, by id; MAY audits are left out. */
+async function missedAudits(url: string): Promise<AuditMiss[]> {
   const results = await auditServer({ url });
-  return results.filter((result): result is AuditFail => result.status === 'error' && result.name.startsWith('MUST'));
+  const missed = results.filter(
+    (result): result is AuditFail => result.status !== 'ok' && /^(MUST|SHOULD) /.test(result.name),
+  );
+  const misses = await Promise.all(
+    missed.map(async (audit) => {
+      const body = JSON.parse(await audit.response.clone().text()) as {
+        errors?: { extensions?: { code?: string; validationErrorCode?: string } }[];
+      };
+      const extensions = body.errors?.[0]?.extensions;
+      const code = extensions?.validationErrorCode ?? extensions?.code ?? 'no error code';
+      return { id: audit.id, name: audit.name, answered: `${audit.response.status} ${code}` };
+    }),
+  );
+  return misses.sort((a, b) => a.id.localeCompare(b.id));
 }

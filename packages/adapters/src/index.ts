@@ -15,8 +15,10 @@ export { RedisRateLimiter } from './redisRateLimiter.js';
 export {
   TOPICS,
   isPetitionLifecycleEvent,
+  isSessionRevokedEvent,
   isSignatureCountEvent,
   type LifecycleStatus,
   type PetitionLifecycleEvent,
+  type SessionRevokedEvent,
   type SignatureCountEvent,
 } from './topics.js';

@@ -19,6 +19,11 @@ export class MemRateLimiter implements RateLimiter {
     return { allowed, retryAfterSeconds: allowed ? 0 : Math.max(1, Math.ceil((window.resetsAt - now) / 1000)) };
   }
 
+  async refund(key: string): Promise<void> {
+    const window = this.windows.get(key);
+    if (window !== undefined && window.resetsAt > this.now() && window.count > 0) window.count--;
+  }
+
   private sweep(now: number): void {
     for (const [key, window] of this.windows) if (window.resetsAt <= now) this.windows.delete(key);
   }

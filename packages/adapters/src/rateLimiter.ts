@@ -11,4 +11,11 @@ export interface RateDecision {
  */
 export interface RateLimiter {
   hit(key: string, limit: number, windowSeconds: number): Promise<RateDecision>;
+  /**
+   * Gives back one hit counted under `key` in its current window, for an attempt that turned
+   * out not to count (a login with the right password). Never below zero; nothing when the
+   * key has no live window. Given back after its window ended and a new one began, it comes
+   * off the new one.
+   */
+  refund(key: string): Promise<void>;
 }

@@ -8,6 +8,13 @@ if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
 return { count, redis.call('TTL', KEYS[1]) }
 `;
 
+/** Takes one hit off a live window, keeping its expiry; never below zero, never creates the key. */
+const REFUND_SCRIPT = `
+local count = tonumber(redis.call('GET', KEYS[1]))
+if count ~= nil and count > 0 then redis.call('DECR', KEYS[1]) end
+return 0
+`;
+
 /** RateLimiter on Redis counters shared by every process; the connection belongs to the caller. */
 export class RedisRateLimiter implements RateLimiter {
   constructor(
@@ -22,5 +29,9 @@ export class RedisRateLimiter implements RateLimiter {
     ];
     const allowed = count <= limit;
     return { allowed, retryAfterSeconds: allowed ? 0 : Math.max(1, ttl) };
+  }
+
+  async refund(key: string): Promise<void> {
+    await this.redis.eval(REFUND_SCRIPT, 1, `${this.prefix}:${key}`);
   }
 }

@@ -7,7 +7,22 @@ export const TOPICS = {
   petitionLifecycle: 'petitions:lifecycle',
   /** `signatures` publishes a petition's count after each commit that changed it; gateways push it to watchers. */
   signatureCount: (petitionId: string) => `signatures:count:${petitionId}`,
+  /** `users` publishes every logout; gateways close the sockets of that session at once. */
+  sessionRevoked: 'users:session-revoked',
 } as const;
+
+/** A session that has ended: its tokens are refused from now on. */
+export interface SessionRevokedEvent {
+  sessionId: string;
+}
+
+export function isSessionRevokedEvent(message: unknown): message is SessionRevokedEvent {
+  return (
+    typeof message === 'object' &&
+    message !== null &&
+    typeof (message as Record<string, unknown>)['sessionId'] === 'string'
+  );
+}
 
 /** A petition's signature count after a commit. */
 export interface SignatureCountEvent {

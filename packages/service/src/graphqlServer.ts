@@ -19,6 +19,31 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
+/**
+ * How long a client may take to send a request, and to leave a connection idle. Node's
+ * defaults (60 s for headers and 300 s for a request, checked every 30 s) suit a network of
+ * trusted peers, not a public port: they let one slow client hold a socket for minutes.
+ */
+export interface HttpTimeouts {
+  /** From a request's first byte to the end of its headers; slower is answered 408. */
+  headersMs: number;
+  /** From a request's first byte to the end of its body; slower is answered 408. */
+  requestMs: number;
+  /** How long a keep-alive connection may sit idle between requests. */
+  keepAliveMs: number;
+}
+
+export const DEFAULT_HTTP_TIMEOUTS: HttpTimeouts = {
+  // Headers are a few kB: any client on any network sends them well within 10 s.
+  headersMs: 10_000,
+  // A body is bounded by maxBodyBytes (100 kB at the gateway): 30 s is a poor mobile link's worth.
+  requestMs: 30_000,
+  // Longer than the idle timeout of a load balancer in front (nginx's upstream keep-alive and
+  // AWS's ALB: 60 s), so that it closes an idle connection first: if this side closed it, a
+  // request the balancer sent just then would fail (a 502 for its client).
+  keepAliveMs: 65_000,
+};
+
 export interface GraphQLServerOptions<Context extends object> {
   /** Names the server in logs and errors: 'users', 'gateway'. */
   name: string;
@@ -26,7 +51,8 @@ export interface GraphQLServerOptions<Context extends object> {
   createApollo(plugins: ApolloServerPlugin<Context>[]): ApolloServer<Context>;
   /**
    * Answers a request before express and every middleware when it can, returning true (the
-   * gateway's cached public answers); it then sets whatever headers the guards would have.
+   * gateway's cached public answers, its refusals over a connection cap); it then sets
+   * whatever headers the guards would have.
    */
   answerEarly?(req: http.IncomingMessage, res: http.ServerResponse): boolean;
   /** Middleware before Apollo on /graphql (CORS, the gateway secret). */
@@ -38,6 +64,8 @@ export interface GraphQLServerOptions<Context extends object> {
   host: string;
   logger: Logger;
   maxBodyBytes: number;
+  /** Deadlines of a client's request and idle connection (DEFAULT_HTTP_TIMEOUTS when undefined). */
+  httpTimeouts?: HttpTimeouts | undefined;
   /** How long in-flight requests get to finish on stop (10 s when undefined). */
   stopGracePeriodMs?: number | undefined;
   /**
@@ -72,8 +100,27 @@ export async function serveGraphQL<Context extends object>(
   const metrics = options.metrics ?? createServiceMetrics(options.name);
   // Nothing tells a scanner which framework answers.
   app.disable('x-powered-by');
-  const httpServer = http.createServer((req, res) => {
+  const timeouts = options.httpTimeouts ?? DEFAULT_HTTP_TIMEOUTS;
+  const serve = (req: http.IncomingMessage, res: http.ServerResponse) => {
+    if (refuseDeclaredOversizedBody(req, res, options.maxBodyBytes)) return;
     if (options.answerEarly?.(req, res) !== true) app(req, res);
+  };
+  const httpServer = http.createServer(
+    {
+      headersTimeout: timeouts.headersMs,
+      requestTimeout: timeouts.requestMs,
+      keepAliveTimeout: timeouts.keepAliveMs,
+      // Deadlines are checked this often (Node: every 30 s), so a slow client is cut off
+      // within a tenth over its deadline.
+      connectionsCheckingInterval: Math.min(1_000, Math.ceil(timeouts.headersMs / 10)),
+    },
+    serve,
+  );
+  // `Expect: 100-continue` (curl sends it for larger bodies): refuse before inviting the body.
+  httpServer.on('checkContinue', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    if (refuseDeclaredOversizedBody(req, res, options.maxBodyBytes)) return;
+    res.writeContinue();
+    serve(req, res);
   });
   const apollo = options.createApollo([
     ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: options.stopGracePeriodMs ?? 10_000 }),
@@ -155,6 +202,34 @@ function mountHealth(
 }
 
 /**
+ * A request whose Content-Length is over `maxBodyBytes` is answered 413 before a byte of its
+ * body is read, and its connection closed, so the body is neither received nor drained.
+ * (The declared length of a gzip body is its compressed size: only an incompressible body
+ * within a few bytes of the limit could be refused here and accepted once inflated.)
+ */
+function refuseDeclaredOversizedBody(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  maxBodyBytes: number,
+): boolean {
+  if (!(Number(req.headers['content-length'] ?? 0) > maxBodyBytes)) return false;
+  const body = JSON.stringify({
+    errors: [{ message: tooLargeMessage(maxBodyBytes), extensions: { code: ErrorCode.BadRequest } }],
+  });
+  res.writeHead(413, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(body),
+    Connection: 'close',
+  });
+  res.end(body);
+  return true;
+}
+
+function tooLargeMessage(maxBodyBytes: number): string {
+  return `The request body is larger than the ${maxBodyBytes} bytes accepted.`;
+}
+
+/**
  * A body express could not read (not JSON, too large, an unknown charset) gets a GraphQL
  * error response like any other refusal, instead of express's HTML page with a stack trace.
  */
@@ -183,7 +258,7 @@ function describeBodyError(
     case 'entity.parse.failed':
       return [400, 'The request body is not valid JSON.'];
     case 'entity.too.large':
-      return [413, `The request body is larger than the ${maxBodyBytes} bytes accepted.`];
+      return [413, tooLargeMessage(maxBodyBytes)];
     case 'charset.unsupported':
     case 'encoding.unsupported':
       return [415, 'The request body must be JSON in UTF-8 (gzip or deflate allowed).'];

@@ -23,9 +23,23 @@ export {
   generateSigningKeys,
   type SigningKeys,
 } from './signingKeys.js';
-export { serveGraphQL, type GraphQLServerOptions, type RunningServer } from './graphqlServer.js';
+export {
+  DEFAULT_HTTP_TIMEOUTS,
+  serveGraphQL,
+  type GraphQLServerOptions,
+  type HttpTimeouts,
+  type RunningServer,
+} from './graphqlServer.js';
 export { connectableHost, isWildcardHost } from './hosts.js';
 export {
+  createByteBoundedCache,
+  createDocumentStore,
+  documentHeapBytes,
+  type ByteBoundedCache,
+  type ByteBoundedCacheOptions,
+} from './byteBoundedCache.js';
+export {
+  SUBGRAPH_DOCUMENT_CACHE_BYTES,
   SUBGRAPH_MAX_BODY_BYTES,
   createRequestContext,
   createSubgraphApollo,
@@ -64,9 +78,11 @@ export {
   addressCheck,
   addressLimitKey,
   firstExceededLimit,
+  reserveWithinLimits,
   userAndAddressChecks,
   type RateLimitCheck,
   type RateLimitExceeded,
+  type RateLimitReservation,
   type WhenLimitsUnavailable,
 } from './rateLimits.js';
 export { createServiceMetrics, type ServiceMetrics } from './telemetry/metrics.js';

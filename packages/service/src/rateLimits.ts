@@ -1,5 +1,5 @@
 import { isIPv6 } from 'node:net';
-import type { RateLimiter } from '@agora/adapters';
+import type { RateDecision, RateLimiter } from '@agora/adapters';
 import { ServiceUnavailableError } from '@agora/errors';
 import type { Logger } from './logger.js';
 
@@ -39,14 +39,73 @@ export async function firstExceededLimit<By extends string>(
       const decision = await limiter.hit(check.key, check.limit, check.windowSeconds);
       if (!decision.allowed) return { by: check.by, retryAfterSeconds: decision.retryAfterSeconds };
     } catch (error) {
-      if (options.whenUnavailable === 'refuse') {
-        options.logger.error('cannot check a rate limit; refusing the request', { error });
-        throw new ServiceUnavailableError('This cannot be done right now; please try again shortly.');
-      }
-      options.logger.warn('cannot check a rate limit; letting the request through', { error });
+      refuseOrWarnUnavailable(error, options);
     }
   }
   return null;
+}
+
+/** Hits counted by reserveWithinLimits, kept unless given back. */
+export interface RateLimitReservation<By extends string> {
+  /** The first check over its limit, or null; when refused, every hit was given back already. */
+  exceeded: RateLimitExceeded<By> | null;
+  /** Gives back every hit counted, for an attempt that turned out not to count; once, never throws. */
+  release(): Promise<void>;
+}
+
+/**
+ * Counts one hit against each check in order, for an action that only counts when it fails
+ * (a login: a wrong password counts, the right one does not). The hits are counted before the
+ * action, so that attempts racing each other cannot all pass a limit that only their outcome
+ * would fill; the caller keeps them when the action failed and releases them when it did not.
+ * Over a limit, every hit counted is given back, the refused one too: a refused attempt is no
+ * failure and counts against nothing, as with firstExceededLimit.
+ */
+export async function reserveWithinLimits<By extends string>(
+  limiter: RateLimiter,
+  checks: readonly RateLimitCheck<By>[],
+  options: { whenUnavailable: WhenLimitsUnavailable; logger: Logger },
+): Promise<RateLimitReservation<By>> {
+  const counted: string[] = [];
+  let released = false;
+  async function release(): Promise<void> {
+    if (released) return;
+    released = true;
+    for (const key of counted) {
+      try {
+        await limiter.refund(key);
+      } catch (error) {
+        options.logger.warn('cannot give back a rate limit hit; it counts until its window ends', { error });
+      }
+    }
+  }
+  for (const check of checks) {
+    let decision: RateDecision;
+    try {
+      decision = await limiter.hit(check.key, check.limit, check.windowSeconds);
+    } catch (error) {
+      if (options.whenUnavailable === 'refuse') await release();
+      refuseOrWarnUnavailable(error, options);
+      continue;
+    }
+    counted.push(check.key);
+    if (!decision.allowed) {
+      await release();
+      return { exceeded: { by: check.by, retryAfterSeconds: decision.retryAfterSeconds }, release };
+    }
+  }
+  return { exceeded: null, release };
+}
+
+function refuseOrWarnUnavailable(
+  error: unknown,
+  options: { whenUnavailable: WhenLimitsUnavailable; logger: Logger },
+): void {
+  if (options.whenUnavailable === 'refuse') {
+    options.logger.error('cannot check a rate limit; refusing the request', { error });
+    throw new ServiceUnavailableError('This cannot be done right now; please try again shortly.');
+  }
+  options.logger.warn('cannot check a rate limit; letting the request through', { error });
 }
 
 /**

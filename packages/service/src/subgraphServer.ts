@@ -6,6 +6,7 @@ import {
 } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
 import { maskError } from '@agora/errors';
+import { createDocumentStore } from './byteBoundedCache.js';
 import { requireGatewaySecret } from './gatewaySecret.js';
 import { serveGraphQL, type RunningServer } from './graphqlServer.js';
 import { readClientAddress, readIdentity, type Identity } from './identity.js';
@@ -32,6 +33,13 @@ export interface SubgraphDefinition<Context extends object> {
 
 /** Largest request body a subgraph accepts unless told otherwise. */
 export const SUBGRAPH_MAX_BODY_BYTES = 1_000_000;
+
+/**
+ * Heap a subgraph's parsed documents may hold. Each document a client sends the gateway
+ * becomes one or more here, so their number is the clients' to choose: without a budget in
+ * bytes, Apollo's default (30 MiB of JSON) held about 130 MiB of heap per subgraph.
+ */
+export const SUBGRAPH_DOCUMENT_CACHE_BYTES = 8 * 2 ** 20;
 
 export interface ServeOptions {
   port: number;
@@ -97,6 +105,7 @@ export function createSubgraphApollo<Context extends object>(
     // The host owns shutdown (runService drains, then closes pools; a platform ends a function).
     stopOnTerminationSignals: false,
     formatError: (formatted) => maskError(formatted, { production: options.production }),
+    documentStore: createDocumentStore(SUBGRAPH_DOCUMENT_CACHE_BYTES),
     plugins: [...plugins, ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled()],
   });
 }

@@ -43,11 +43,31 @@ export function loadUsersConfig(env: Env): UsersConfig {
   }));
 }
 
-/** Login and registration limits, read the same way here and in the all-in-one launcher. */
+/**
+ * Login and registration limits, read the same way here and in the all-in-one launcher. The
+ * login ones count failed logins only (see AttemptLimits); the account-wide one defaults to
+ * ten times the per-address one, so no fewer than ten addresses can lock an account.
+ */
 export function readAttemptLimits(r: EnvReader): AttemptLimits {
-  return {
-    loginPerAccount: r.int('LOGIN_LIMIT_PER_ACCOUNT', { default: 10, min: 1 }),
-    loginPerAddress: r.int('LOGIN_LIMIT_PER_ADDRESS', { default: 100, min: 1 }),
+  // These counted every login, the right ones too; a deployment still setting them must choose anew.
+  for (const [gone, instead] of [
+    ['LOGIN_LIMIT_PER_ACCOUNT', 'LOGIN_FAILURE_LIMIT_PER_ACCOUNT_AND_ADDRESS and LOGIN_FAILURE_LIMIT_PER_ACCOUNT'],
+    ['LOGIN_LIMIT_PER_ADDRESS', 'LOGIN_FAILURE_LIMIT_PER_ADDRESS'],
+  ] as const) {
+    if (r.optional(gone) !== undefined) r.problem(`${gone} is gone (logins count failures only now): set ${instead}`);
+  }
+  const limits = {
+    loginFailuresPerAccountAndAddress: r.int('LOGIN_FAILURE_LIMIT_PER_ACCOUNT_AND_ADDRESS', { default: 10, min: 1 }),
+    loginFailuresPerAddress: r.int('LOGIN_FAILURE_LIMIT_PER_ADDRESS', { default: 100, min: 1 }),
+    loginFailuresPerAccount: r.int('LOGIN_FAILURE_LIMIT_PER_ACCOUNT', { default: 100, min: 1 }),
     registerPerAddress: r.int('REGISTER_LIMIT_PER_ADDRESS', { default: 20, min: 1 }),
   };
+  if (limits.loginFailuresPerAccount <= limits.loginFailuresPerAccountAndAddress) {
+    r.problem(
+      `LOGIN_FAILURE_LIMIT_PER_ACCOUNT (${limits.loginFailuresPerAccount}) must be above ` +
+        `LOGIN_FAILURE_LIMIT_PER_ACCOUNT_AND_ADDRESS (${limits.loginFailuresPerAccountAndAddress}), ` +
+        'or one address could lock an account out',
+    );
+  }
+  return limits;
 }

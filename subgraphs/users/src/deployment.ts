@@ -18,6 +18,7 @@ export function usersDeployment(env: Env, logger: Logger): SubgraphDeployment<Us
       createUsersSubgraph({
         db,
         kv: adapters.kv,
+        pubsub: adapters.pubsub,
         rateLimiter: adapters.rateLimiter,
         attemptLimits: config.attemptLimits,
         tokens: config.tokens,

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import type { KeyValueStore, RateLimiter } from '@agora/adapters';
+import type { KeyValueStore, PubSub, RateLimiter } from '@agora/adapters';
 import type { Db } from '@agora/db';
 import { buildSchemaFromFile, type Logger, type SubgraphDefinition } from '@agora/service';
 import type { UsersContext } from './context.js';
@@ -22,6 +22,8 @@ export interface UsersDeps {
   db: Db;
   /** Where revoked sessions are published for the gateway. */
   kv: KeyValueStore;
+  /** Where logouts are announced to the gateways. */
+  pubsub: PubSub;
   /** Counts login and registration attempts, shared by every replica. */
   rateLimiter: RateLimiter;
   attemptLimits: AttemptLimits;
@@ -38,6 +40,7 @@ export function createUsersSubgraph(deps: UsersDeps): SubgraphDefinition<UsersCo
   const accounts = createAccounts({
     store,
     kv: deps.kv,
+    pubsub: deps.pubsub,
     limiter: deps.rateLimiter,
     limits: deps.attemptLimits,
     logger: deps.logger,

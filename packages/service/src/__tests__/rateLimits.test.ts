@@ -1,5 +1,11 @@
 import { MemRateLimiter, type RateLimiter } from '@agora/adapters';
-import { addressLimitKey, firstExceededLimit, silentLogger, type RateLimitCheck } from '../index.js';
+import {
+  addressLimitKey,
+  firstExceededLimit,
+  reserveWithinLimits,
+  silentLogger,
+  type RateLimitCheck,
+} from '../index.js';
 
 describe('firstExceededLimit', () => {
   const checks = (limit: number): RateLimitCheck<'user' | 'address'>[] => [
@@ -23,6 +29,7 @@ describe('firstExceededLimit', () => {
         hits.push(key);
         return { allowed: limit > 1, retryAfterSeconds: 30 };
       },
+      refund: () => Promise.resolve(),
     };
     const exceeded = await firstExceededLimit(limiter, checks(1), { whenUnavailable: 'allow', logger: silentLogger });
     expect(exceeded).toEqual({ by: 'user', retryAfterSeconds: 30 });
@@ -43,7 +50,10 @@ describe('firstExceededLimit', () => {
   });
 
   describe('when the store is unreachable', () => {
-    const unreachable: RateLimiter = { hit: () => Promise.reject(new Error('connect ECONNREFUSED')) };
+    const unreachable: RateLimiter = {
+      hit: () => Promise.reject(new Error('connect ECONNREFUSED')),
+      refund: () => Promise.reject(new Error('connect ECONNREFUSED')),
+    };
 
     it("should let the request through when told to 'allow'", async () => {
       expect(
@@ -59,5 +69,73 @@ describe('firstExceededLimit', () => {
         extensions: { code: 'SERVICE_UNAVAILABLE' },
       });
     });
+  });
+});
+
+describe('reserveWithinLimits', () => {
+  const options = { whenUnavailable: 'refuse', logger: silentLogger } as const;
+  const checks = (addressLimit: number): RateLimitCheck<'account' | 'address'>[] => [
+    { by: 'account', key: 'account:1', limit: 1, windowSeconds: 60 },
+    { by: 'address', key: 'address:1', limit: addressLimit, windowSeconds: 60 },
+  ];
+
+  /** A limiter that refuses `refused` and records what it was asked. */
+  function recordingLimiter(refused: string) {
+    const calls: string[] = [];
+    const limiter: RateLimiter = {
+      hit: async (key) => {
+        calls.push(`hit ${key}`);
+        return key === refused ? { allowed: false, retryAfterSeconds: 30 } : { allowed: true, retryAfterSeconds: 0 };
+      },
+      refund: async (key) => {
+        calls.push(`refund ${key}`);
+      },
+    };
+    return { limiter, calls };
+  }
+
+  it('should keep the hits of an allowed attempt until released, and give them back only once', async () => {
+    const limiter = new MemRateLimiter();
+    const first = await reserveWithinLimits(limiter, checks(10), options);
+    expect(first.exceeded).toBeNull();
+    expect((await reserveWithinLimits(limiter, checks(10), options)).exceeded).toEqual({
+      by: 'account',
+      retryAfterSeconds: expect.any(Number) as number,
+    });
+    await first.release();
+    await first.release();
+    expect((await reserveWithinLimits(limiter, checks(10), options)).exceeded).toBeNull();
+    expect((await reserveWithinLimits(limiter, checks(10), options)).exceeded?.by).toBe('account');
+  });
+
+  it('should give back every hit it counted when one check refuses, the refused one too', async () => {
+    const { limiter, calls } = recordingLimiter('address:1');
+    const reservation = await reserveWithinLimits(limiter, checks(10), options);
+    expect(reservation.exceeded).toEqual({ by: 'address', retryAfterSeconds: 30 });
+    expect(calls).toEqual(['hit account:1', 'hit address:1', 'refund account:1', 'refund address:1']);
+  });
+
+  it('should stop at the first check that refuses', async () => {
+    const { limiter, calls } = recordingLimiter('account:1');
+    expect((await reserveWithinLimits(limiter, checks(10), options)).exceeded?.by).toBe('account');
+    expect(calls).toEqual(['hit account:1', 'refund account:1']);
+  });
+
+  it("should give back what it counted and refuse with SERVICE_UNAVAILABLE when a check cannot be read and told to 'refuse'", async () => {
+    const calls: string[] = [];
+    const halfBroken: RateLimiter = {
+      hit: async (key) => {
+        if (key === 'address:1') throw new Error('connect ECONNREFUSED');
+        calls.push(`hit ${key}`);
+        return { allowed: true, retryAfterSeconds: 0 };
+      },
+      refund: async (key) => {
+        calls.push(`refund ${key}`);
+      },
+    };
+    await expect(reserveWithinLimits(halfBroken, checks(10), options)).rejects.toMatchObject({
+      extensions: { code: 'SERVICE_UNAVAILABLE' },
+    });
+    expect(calls).toEqual(['hit account:1', 'refund account:1']);
   });
 });

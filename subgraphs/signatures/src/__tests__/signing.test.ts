@@ -215,7 +215,10 @@ describe('signatures signing while the rate limits cannot be read', () => {
   beforeAll(async () => {
     signatures = await startSignatures({
       limits: { perUser: 1, perAddress: 1 },
-      rateLimiter: { hit: () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:6379')) },
+      rateLimiter: {
+        hit: () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:6379')),
+        refund: () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:6379')),
+      },
     });
   });
 

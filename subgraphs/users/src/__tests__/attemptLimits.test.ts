@@ -12,7 +12,13 @@ interface AuthResult {
   message?: string;
 }
 
-const LIMITS = { loginPerAccount: 3, loginPerAddress: 5, registerPerAddress: 2 };
+const LIMITS = {
+  loginFailuresPerAccountAndAddress: 3,
+  loginFailuresPerAddress: 5,
+  loginFailuresPerAccount: 7,
+  registerPerAddress: 2,
+};
+const PASSWORD = 'the right password';
 
 describe('users attempt limits', () => {
   let users: UsersHarness;
@@ -21,7 +27,7 @@ describe('users attempt limits', () => {
     users = await startUsers(undefined, { attemptLimits: LIMITS });
     await users.subgraph.request(
       REGISTER,
-      { input: { email: 'owner@example.com', password: 'the right password', name: 'Owner' } },
+      { input: { email: 'owner@example.com', password: PASSWORD, name: 'Owner' } },
       null,
       'setup-address',
     );
@@ -42,57 +48,139 @@ describe('users attempt limits', () => {
       address,
     );
 
+  /** A fresh account with PASSWORD, registered from an address of its own. */
+  async function registerAccount(email: string): Promise<string> {
+    const answer = await users.subgraph.request<{ register: AuthResult }>(
+      REGISTER,
+      { input: { email, password: PASSWORD, name: 'Someone' } },
+      null,
+      `home-of-${email}`,
+    );
+    expect(answer.data?.register.__typename).toBe('AuthPayload');
+    return email;
+  }
+
+  /** The outcome of a login: its __typename, or its error codes. */
+  async function outcome(email: string, password: string, address: string): Promise<string> {
+    const answer = await login(email, password, address);
+    return answer.data?.login.__typename ?? errorCodes(answer).join(',');
+  }
+
   async function countSessions(): Promise<number> {
     const [row] = await users.database.db.query<{ n: number }>('SELECT count(*)::int AS n FROM sessions');
     return row?.n ?? 0;
   }
 
-  it('should refuse logins naming one account after its limit, even with the right password, from any address', async () => {
-    for (let i = 0; i < LIMITS.loginPerAccount; i++) {
-      expect((await login('owner@example.com', 'a wrong guess', `guesser-${i}`)).data?.login.__typename).toBe(
-        'InvalidCredentials',
-      );
+  it('should refuse only the address that failed at an account, even with the right password, and let the owner in from another', async () => {
+    for (let i = 0; i < LIMITS.loginFailuresPerAccountAndAddress; i++) {
+      expect(await outcome('owner@example.com', `wrong guess ${i}`, 'guesser')).toBe('InvalidCredentials');
     }
     const sessionsBefore = await countSessions();
-    const refused = await login('OWNER@example.com', 'the right password', 'owner-home');
-    expect(refused.data).toBeNull();
-    expect(errorCodes(refused)).toEqual(['RATE_LIMITED']);
-    expect(refused.errors?.[0]?.message).toMatch(/^Too many attempts for this email; try again in \d+ seconds\.$/);
-    expect(refused.errors?.[0]?.extensions?.['retryAfter']).toBeGreaterThan(0);
+    // However long the guesser goes on, they fill nothing the owner needs.
+    for (let i = 0; i < 2 * LIMITS.loginFailuresPerAccount; i++) {
+      const refused = await login('OWNER@example.com', PASSWORD, 'guesser');
+      expect(refused.data).toBeNull();
+      expect(errorCodes(refused)).toEqual(['RATE_LIMITED']);
+      expect(refused.errors?.[0]?.message).toMatch(/^Too many attempts for this email; try again in \d+ seconds\.$/);
+      expect(refused.errors?.[0]?.extensions?.['retryAfter']).toBeGreaterThan(0);
+    }
     expect(await countSessions()).toBe(sessionsBefore);
+    expect(await outcome('owner@example.com', PASSWORD, 'owner-home')).toBe('AuthPayload');
+    expect(await countSessions()).toBe(sessionsBefore + 1);
+  });
+
+  it('should count no successful login against any limit', async () => {
+    const email = await registerAccount('regular@example.com');
+    const logins = [];
+    for (let i = 0; i < 2 * LIMITS.loginFailuresPerAccount; i++) {
+      logins.push(await outcome(email, PASSWORD, 'regular'));
+    }
+    expect(logins).toEqual(Array(2 * LIMITS.loginFailuresPerAccount).fill('AuthPayload'));
+    // The whole failure budget is still there.
+    const guesses = [];
+    for (let i = 0; i <= LIMITS.loginFailuresPerAccountAndAddress; i++) {
+      guesses.push(await outcome(email, 'typo', 'regular'));
+    }
+    expect(guesses).toEqual([
+      ...Array(LIMITS.loginFailuresPerAccountAndAddress).fill('InvalidCredentials'),
+      'RATE_LIMITED',
+    ]);
   });
 
   it('should answer a limited unknown email exactly as a limited existing one', async () => {
-    for (let i = 0; i < LIMITS.loginPerAccount; i++) await login('nobody@example.com', 'guess', `prober-${i}`);
-    const unknown = await login('nobody@example.com', 'guess', 'prober-last');
+    for (let i = 0; i < LIMITS.loginFailuresPerAccountAndAddress; i++) {
+      await login('nobody@example.com', 'guess', 'prober');
+    }
+    const unknown = await login('nobody@example.com', 'guess', 'prober');
     expect(errorCodes(unknown)).toEqual(['RATE_LIMITED']);
     expect(unknown.errors?.[0]?.message).toMatch(/^Too many attempts for this email; try again in \d+ seconds\.$/);
   });
 
-  it('should refuse logins from one address after its limit, whatever accounts they name', async () => {
-    const answers: unknown[] = [];
-    for (let i = 0; i <= LIMITS.loginPerAddress; i++) {
-      answers.push(errorCodes(await login(`sprayed-${i}@example.com`, 'guess', 'sprayer')));
+  it('should refuse failed logins from one address after its limit, whatever accounts they name', async () => {
+    const answers: string[] = [];
+    for (let i = 0; i <= LIMITS.loginFailuresPerAddress; i++) {
+      answers.push(await outcome(`sprayed-${i}@example.com`, 'guess', 'sprayer'));
     }
-    expect(answers.slice(0, LIMITS.loginPerAddress)).toEqual(Array(LIMITS.loginPerAddress).fill([]));
-    expect(answers.at(-1)).toEqual(['RATE_LIMITED']);
+    expect(answers).toEqual([...Array(LIMITS.loginFailuresPerAddress).fill('InvalidCredentials'), 'RATE_LIMITED']);
+    const refused = await login('sprayed-0@example.com', 'guess', 'sprayer');
+    expect(refused.errors?.[0]?.message).toMatch(
+      /^Too many attempts from your network address; try again in \d+ seconds\.$/,
+    );
     // Another address is not affected.
-    expect(errorCodes(await login('sprayed-0@example.com', 'guess', 'elsewhere'))).toEqual([]);
+    expect(await outcome('sprayed-0@example.com', 'guess', 'elsewhere')).toBe('InvalidCredentials');
   });
 
-  it('should not count logins refused for their address against the account they name (no lock-out from one address)', async () => {
-    await users.subgraph.request(
-      REGISTER,
-      { input: { email: 'target@example.com', password: 'the right password', name: 'Target' } },
-      null,
-      'target-home',
-    );
-    for (let i = 0; i < LIMITS.loginPerAddress; i++) await login(`filler-${i}@example.com`, 'guess', 'locker');
-    for (let i = 0; i <= LIMITS.loginPerAccount; i++) {
-      expect(errorCodes(await login('target@example.com', 'guess', 'locker'))).toEqual(['RATE_LIMITED']);
+  it('should refuse an account everywhere once failures from several addresses fill its account-wide limit', async () => {
+    const email = await registerAccount('targeted@example.com');
+    // One address adds at most its own limit, so filling the account's takes several.
+    const addresses = Math.ceil(LIMITS.loginFailuresPerAccount / LIMITS.loginFailuresPerAccountAndAddress);
+    const answers: string[] = [];
+    for (let i = 0; i < LIMITS.loginFailuresPerAccount; i++) {
+      answers.push(await outcome(email, 'guess', `botnet-${i % addresses}`));
     }
-    const own = await login('target@example.com', 'the right password', 'target-home');
-    expect(own.data?.login.__typename).toBe('AuthPayload');
+    expect(answers).toEqual(Array(LIMITS.loginFailuresPerAccount).fill('InvalidCredentials'));
+    const owner = await login(email, PASSWORD, 'owner-new-phone');
+    expect(errorCodes(owner)).toEqual(['RATE_LIMITED']);
+    expect(owner.errors?.[0]?.message).toMatch(/^Too many attempts for this email; try again in \d+ seconds\.$/);
+  });
+
+  it('should count no login refused for a limit against anything (no lock-out from one address)', async () => {
+    const email = await registerAccount('target@example.com');
+    for (let i = 0; i < LIMITS.loginFailuresPerAddress; i++) await login(`filler-${i}@example.com`, 'guess', 'locker');
+    for (let i = 0; i <= 2 * LIMITS.loginFailuresPerAccount; i++) {
+      expect(await outcome(email, 'guess', 'locker')).toBe('RATE_LIMITED');
+    }
+    // The account's own limit is untouched: exactly its number of failures still answer.
+    const answers: string[] = [];
+    for (let i = 0; i <= LIMITS.loginFailuresPerAccount; i++) {
+      answers.push(await outcome(email, 'guess', `somewhere-${i % 3}`));
+    }
+    expect(answers).toEqual([...Array(LIMITS.loginFailuresPerAccount).fill('InvalidCredentials'), 'RATE_LIMITED']);
+  });
+
+  it('should let no more racing wrong guesses compare a password than the limit allows', async () => {
+    const email = await registerAccount('raced@example.com');
+    const answers = await Promise.all(
+      Array.from({ length: 4 * LIMITS.loginFailuresPerAccountAndAddress }, (_, i) =>
+        outcome(email, `guess ${i}`, 'racer'),
+      ),
+    );
+    expect(answers.filter((answer) => answer === 'InvalidCredentials')).toHaveLength(
+      LIMITS.loginFailuresPerAccountAndAddress,
+    );
+    expect(answers.filter((answer) => answer === 'RATE_LIMITED')).toHaveLength(
+      3 * LIMITS.loginFailuresPerAccountAndAddress,
+    );
+  });
+
+  it('should count registrations answered EmailTaken against the per-address limit, so probing for accounts stops', async () => {
+    const answers = [];
+    for (let i = 0; i <= LIMITS.registerPerAddress; i++) {
+      answers.push((await register('owner@example.com', 'enumerator')).data?.register.__typename ?? 'refused');
+    }
+    expect(answers).toEqual([...Array(LIMITS.registerPerAddress).fill('EmailTaken'), 'refused']);
+    const fresh = await register('fresh@example.com', 'enumerator');
+    expect(errorCodes(fresh)).toEqual(['RATE_LIMITED']);
   });
 
   it('should refuse registrations from one address after its limit and create no user', async () => {
@@ -111,6 +199,7 @@ describe('users attempt limits', () => {
     let broken: UsersHarness;
     const unreachable: RateLimiter = {
       hit: () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:6379')),
+      refund: () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:6379')),
     };
 
     beforeAll(async () => {
@@ -142,7 +231,7 @@ describe('users attempt limits', () => {
     });
   });
 
-  describe('no account enumeration by timing', () => {
+  describe('argon2 work: the same whether an account exists, none when a limit refuses', () => {
     /** Counts the argon2 work each path does; equal work means equal timing, without a stopwatch. */
     function countingHasher(real: PasswordHasher) {
       const calls = { hash: 0, verify: 0 };
@@ -159,7 +248,15 @@ describe('users attempt limits', () => {
       return { hasher, calls };
     }
 
-    function accountsWith(hasher: PasswordHasher) {
+    function accountsWith(
+      hasher: PasswordHasher,
+      limits = {
+        loginFailuresPerAccountAndAddress: 100,
+        loginFailuresPerAddress: 100,
+        loginFailuresPerAccount: 1_000,
+        registerPerAddress: 100,
+      },
+    ) {
       return createAccounts({
         store: createUserStore(users.database.db),
         passwords: hasher,
@@ -171,8 +268,9 @@ describe('users attempt limits', () => {
           ttlSeconds: 60,
         }),
         kv: users.kv,
+        pubsub: users.pubsub,
         limiter: new MemRateLimiter(),
-        limits: { loginPerAccount: 100, loginPerAddress: 100, registerPerAddress: 100 },
+        limits,
         logger: silentLogger,
       });
     }
@@ -198,6 +296,31 @@ describe('users attempt limits', () => {
         null,
       );
       expect(taken.kind).toBe('emailTaken');
+      expect(calls).toEqual({ hash: 1, verify: 0 });
+    });
+
+    it('should compare no password for a login a limit refuses, the right one included', async () => {
+      const { hasher, calls } = countingHasher(createPasswordHasher({ memoryKib: 1024, timeCost: 1 }));
+      const accounts = accountsWith(hasher, { ...LIMITS, loginFailuresPerAccountAndAddress: 2 });
+      const attempt = (password: string) => accounts.login({ email: 'owner@example.com', password }, 'guesser');
+      expect([(await attempt('wrong one')).kind, (await attempt('wrong two')).kind]).toEqual([
+        'invalidCredentials',
+        'invalidCredentials',
+      ]);
+      expect([(await attempt('wrong three')).kind, (await attempt(PASSWORD)).kind]).toEqual([
+        'rateLimited',
+        'rateLimited',
+      ]);
+      expect(calls).toEqual({ hash: 0, verify: 2 });
+    });
+
+    it('should hash no password for a registration its limit refuses, counting an EmailTaken answer', async () => {
+      const { hasher, calls } = countingHasher(createPasswordHasher({ memoryKib: 1024, timeCost: 1 }));
+      const accounts = accountsWith(hasher, { ...LIMITS, registerPerAddress: 1 });
+      const probe = (email: string) =>
+        accounts.register({ email, password: 'correct horse battery', name: 'Prober' }, 'enumerator');
+      expect((await probe('owner@example.com')).kind).toBe('emailTaken');
+      expect((await probe('never-registered@example.com')).kind).toBe('rateLimited');
       expect(calls).toEqual({ hash: 1, verify: 0 });
     });
   });

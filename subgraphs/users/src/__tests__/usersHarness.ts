@@ -1,4 +1,4 @@
-import { MemKeyValueStore, MemRateLimiter, type RateLimiter } from '@agora/adapters';
+import { MemKeyValueStore, MemPubSub, MemRateLimiter, type RateLimiter } from '@agora/adapters';
 import { runMigrations } from '@agora/db';
 import {
   DEFAULT_TOKEN_AUDIENCE,
@@ -21,15 +21,18 @@ export async function startUsers(
   const database = earlier?.database ?? (await createTestDatabase('users'));
   await runMigrations(database.db, USERS_MIGRATIONS_DIR);
   const kv = new MemKeyValueStore();
+  const pubsub = new MemPubSub();
   const keys = earlier?.keys ?? generateSigningKeys();
   const subgraph = await serveTestSubgraph(
     createUsersSubgraph({
       db: database.db,
       kv,
+      pubsub,
       rateLimiter: limits.rateLimiter ?? new MemRateLimiter(),
       attemptLimits: limits.attemptLimits ?? {
-        loginPerAccount: 100,
-        loginPerAddress: 1_000,
+        loginFailuresPerAccountAndAddress: 100,
+        loginFailuresPerAddress: 1_000,
+        loginFailuresPerAccount: 1_000,
         registerPerAddress: 1_000,
       },
       tokens: {
@@ -47,6 +50,7 @@ export async function startUsers(
   return {
     database,
     kv,
+    pubsub,
     keys,
     subgraph,
     /** Stops serving but keeps the database, as a restart would. */

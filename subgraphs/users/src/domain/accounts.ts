@@ -2,13 +2,15 @@ import { createHash } from 'node:crypto';
 import { checkTextLength, type InputProblem } from '@agora/errors';
 import {
   addressCheck,
+  addressLimitKey,
   firstExceededLimit,
+  reserveWithinLimits,
   revokedSessionKey,
   type Identity,
   type Logger,
   type RateLimitCheck,
 } from '@agora/service';
-import type { KeyValueStore, RateLimiter } from '@agora/adapters';
+import { TOPICS, type KeyValueStore, type PubSub, type RateLimiter, type SessionRevokedEvent } from '@agora/adapters';
 import type { UserRecord, UserStore } from '../store/userStore.js';
 import { PASSWORD_LIMITS, type PasswordHasher } from './passwords.js';
 import type { IssuedToken, TokenIssuer } from './sessionTokens.js';
@@ -36,14 +38,26 @@ export type AttemptLimitedBy = 'account' | 'address';
 /**
  * Attempts allowed per window, counted in the shared store so that every replica sees them.
  * They are checked before any password is hashed or compared, and fail closed: without the
- * store, logins and registrations are refused rather than left open to guessing.
+ * store, logins and registrations are refused rather than left open to guessing. Logins
+ * count only when they fail: the right password uses up nothing, so nobody can lock an owner
+ * out by spending a budget the owner needs.
  */
 export interface AttemptLimits {
-  /** Logins naming one email per 15 minutes, whether the account exists or not. */
-  loginPerAccount: number;
-  /** Logins from one client address per 15 minutes. */
-  loginPerAddress: number;
-  /** Registrations from one client address per hour. */
+  /**
+   * Failed logins naming one email from one client address per 15 minutes, whether the account
+   * exists or not: a guesser locks only their own address out of that account.
+   */
+  loginFailuresPerAccountAndAddress: number;
+  /** Failed logins from one client address per 15 minutes, whatever emails they name. */
+  loginFailuresPerAddress: number;
+  /**
+   * Failed logins naming one email per 15 minutes from all addresses together, against
+   * guessing spread over many addresses. Over it the account refuses every address, so it must
+   * be well above `loginFailuresPerAccountAndAddress`: one address adds at most that many, and
+   * locking an owner out takes failures from at least this ÷ that many addresses.
+   */
+  loginFailuresPerAccount: number;
+  /** Registrations from one client address per hour, whatever they answer (`EmailTaken` too). */
   registerPerAddress: number;
 }
 
@@ -55,6 +69,8 @@ export interface AccountDeps {
   passwords: PasswordHasher;
   tokens: TokenIssuer;
   kv: KeyValueStore;
+  /** Where each logout is announced, so that gateways close that session's sockets at once. */
+  pubsub: PubSub;
   limiter: RateLimiter;
   limits: AttemptLimits;
   logger: Logger;
@@ -89,12 +105,48 @@ function accountKey(email: string): string {
   return createHash('sha256').update(normaliseEmail(email)).digest('base64url');
 }
 
+/**
+ * What a failed login counts against: its address across all emails, its email from that
+ * address, and its email from everywhere. Without a known address (a call that did not come
+ * through the gateway) only the last.
+ */
+function loginChecks(
+  limits: AttemptLimits,
+  email: string,
+  clientAddress: string | null,
+): RateLimitCheck<AttemptLimitedBy>[] {
+  const account = accountKey(email);
+  const window = LOGIN_WINDOW_SECONDS;
+  const fromAddress: RateLimitCheck<AttemptLimitedBy>[] =
+    clientAddress === null
+      ? []
+      : [
+          ...addressCheck('users:login-failures:address', clientAddress, limits.loginFailuresPerAddress, window),
+          {
+            by: 'account',
+            key: `users:login-failures:account-address:${account}:${addressLimitKey(clientAddress)}`,
+            limit: limits.loginFailuresPerAccountAndAddress,
+            windowSeconds: window,
+          },
+        ];
+  return [
+    ...fromAddress,
+    {
+      by: 'account',
+      key: `users:login-failures:account:${account}`,
+      limit: limits.loginFailuresPerAccount,
+      windowSeconds: window,
+    },
+  ];
+}
+
 /** Registration, login and logout: the rules, with storage and crypto injected. */
 export function createAccounts(deps: AccountDeps) {
   const now = deps.now ?? (() => new Date());
+  const limitOptions = { whenUnavailable: 'refuse', logger: deps.logger } as const;
 
   async function overLimit(checks: RateLimitCheck<AttemptLimitedBy>[]): Promise<AuthOutcome | null> {
-    const exceeded = await firstExceededLimit(deps.limiter, checks, { whenUnavailable: 'refuse', logger: deps.logger });
+    const exceeded = await firstExceededLimit(deps.limiter, checks, limitOptions);
     return exceeded === null ? null : { kind: 'rateLimited', ...exceeded };
   }
 
@@ -102,6 +154,18 @@ export function createAccounts(deps: AccountDeps) {
   async function publishRevocation(sessionId: string, expiresAt: Date): Promise<void> {
     const secondsLeft = Math.ceil((expiresAt.getTime() - now().getTime()) / 1000);
     if (secondsLeft > 0) await deps.kv.set(revokedSessionKey(sessionId), 'revoked', secondsLeft);
+  }
+
+  /**
+   * Tells the gateways now, so that a socket of this session closes at once. Pub/sub may lose
+   * it (delivery is at most once); the gateways also check the shared store on every operation
+   * and sweep open sockets, so a lost announcement only delays the close.
+   */
+  async function announceRevocation(sessionId: string): Promise<void> {
+    const event: SessionRevokedEvent = { sessionId };
+    await deps.pubsub.publish(TOPICS.sessionRevoked, event).catch((error: unknown) => {
+      deps.logger.warn('could not announce a revoked session; gateways will find it on their next sweep', { error });
+    });
   }
 
   return {
@@ -134,25 +198,27 @@ export function createAccounts(deps: AccountDeps) {
       ) {
         return { kind: 'invalidCredentials' };
       }
-      // The address first: a request refused for its address does not count against the
-      // account, so one address cannot lock other people's accounts out.
-      const limited = await overLimit([
-        ...addressCheck('users:login:address', clientAddress, deps.limits.loginPerAddress, LOGIN_WINDOW_SECONDS),
-        {
-          by: 'account',
-          key: `users:login:account:${accountKey(input.email)}`,
-          limit: deps.limits.loginPerAccount,
-          windowSeconds: LOGIN_WINDOW_SECONDS,
-        },
-      ]);
-      if (limited !== null) return limited;
-      const found = await deps.store.findCredentialsByEmail(normaliseEmail(input.email));
-      const matches = await deps.passwords.verify(found?.passwordHash ?? null, input.password);
-      if (found === null || !matches) return { kind: 'invalidCredentials' };
-      const expiresAt = deps.tokens.expiryFrom(now());
-      const session = await deps.store.insertSession(found.user.id, expiresAt);
-      const token = await deps.tokens.issue(found.user.id, session.id, expiresAt);
-      return { kind: 'authenticated', user: found.user, token };
+      // Counted before the password is compared, so that racing guesses cannot all pass;
+      // given back unless the password was wrong, so only failures fill the limits.
+      const checks = loginChecks(deps.limits, input.email, clientAddress);
+      const reservation = await reserveWithinLimits(deps.limiter, checks, limitOptions);
+      if (reservation.exceeded !== null) return { kind: 'rateLimited', ...reservation.exceeded };
+      let failed = false;
+      try {
+        const found = await deps.store.findCredentialsByEmail(normaliseEmail(input.email));
+        const matches = await deps.passwords.verify(found?.passwordHash ?? null, input.password);
+        if (found === null || !matches) {
+          failed = true;
+          return { kind: 'invalidCredentials' };
+        }
+        const expiresAt = deps.tokens.expiryFrom(now());
+        const session = await deps.store.insertSession(found.user.id, expiresAt);
+        const token = await deps.tokens.issue(found.user.id, session.id, expiresAt);
+        return { kind: 'authenticated', user: found.user, token };
+      } finally {
+        // An error is no wrong password either.
+        if (!failed) await reservation.release();
+      }
     },
 
     /**
@@ -174,6 +240,7 @@ export function createAccounts(deps: AccountDeps) {
       const session = await deps.store.findAndRevokeSession(viewer.sessionId, viewer.userId);
       if (session === null) return false;
       await publishRevocation(session.id, session.expiresAt);
+      await announceRevocation(session.id);
       return true;
     },
   };

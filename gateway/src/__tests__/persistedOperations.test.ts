@@ -1,0 +1,227 @@
+// The operation allow-list through a real gateway in production mode: listed operations run
+// by hash and by text, over HTTP and graphql-ws; anything else is refused before it is parsed.
+import { createHash } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { composeServices } from '@apollo/composition';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import { parse } from 'graphql';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import { MemKeyValueStore, MemPubSub } from '@agora/adapters';
+import { readConfig } from '@agora/config';
+import { generateSigningKeys, silentLogger, type RunningServer } from '@agora/service';
+import {
+  TEST_GATEWAY_SECRET,
+  createTestSubscriber,
+  dataOf,
+  errorCodes,
+  postGraphQL,
+  serveTestSubgraph,
+  type TestSubgraph,
+} from '@agora/testkit';
+import { defaultGatewayTuning, defaultQueryLimits, readConnectionLimits, serveGateway } from '../gateway.js';
+import { parsePersistedOperations } from '../persistedOperations.js';
+
+const SDL = `
+  extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
+  type Query { hello: String! greeting(name: String!): String! }
+`;
+
+const LISTED = 'query Hello { hello }';
+const LISTED_WITH_VARIABLES = 'query Greeting($name: String!) { greeting(name: $name) }';
+const UNLISTED = 'query Other { hello greeting(name: "x") }';
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+function manifestOf(bodies: string[]): string {
+  return JSON.stringify({
+    format: 'apollo-persisted-query-manifest',
+    version: 1,
+    operations: bodies.map((body) => ({ id: sha256(body), name: 'op', type: 'query', body })),
+  });
+}
+
+interface Answer {
+  status: number;
+  data?: unknown;
+  errors?: { extensions?: Record<string, unknown> }[];
+}
+
+async function answerOf(response: Response): Promise<Answer> {
+  return { status: response.status, ...((await response.json()) as Omit<Answer, 'status'>) };
+}
+
+const codesOf = (answer: Answer) => (answer.errors ?? []).map((error) => error.extensions?.['code']);
+
+/** A GET with only the hash (an automatic persisted query), as a browser's client sends it. */
+async function getByHash(url: string, hash: string, variables: Record<string, unknown> = {}): Promise<Answer> {
+  const extensions = JSON.stringify({ persistedQuery: { version: 1, sha256Hash: hash } });
+  const search = new URLSearchParams({ extensions, variables: JSON.stringify(variables) });
+  return answerOf(await fetch(`${url}?${search}`, { headers: { 'apollo-require-preflight': 'true' } }));
+}
+
+/** A POST with text and hash, as a client registers an automatic persisted query. */
+async function postWithHash(url: string, query: string, hash: string): Promise<Answer> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, extensions: { persistedQuery: { version: 1, sha256Hash: hash } } }),
+  });
+  return answerOf(response);
+}
+
+describe('the operation allow-list (PERSISTED_OPERATIONS_FILE)', () => {
+  let directory: string;
+  let subgraph: TestSubgraph;
+  let gateway: RunningServer;
+
+  beforeAll(async () => {
+    directory = await mkdtemp(path.join(tmpdir(), 'agora-persisted-'));
+    const manifest = path.join(directory, 'operations.json');
+    await writeFile(manifest, manifestOf([LISTED, LISTED_WITH_VARIABLES]));
+    subgraph = await serveTestSubgraph({
+      name: 'probe',
+      schema: buildSubgraphSchema({
+        typeDefs: parse(SDL),
+        resolvers: {
+          Query: { hello: () => 'hi', greeting: (_: unknown, args: { name: string }) => `hi ${args.name}` },
+        },
+      }),
+      createContext: () => ({}),
+      checkReadiness: async () => {},
+    });
+    const composed = composeServices([{ name: 'probe', url: subgraph.url, typeDefs: parse(SDL) }]);
+    if (composed.errors !== undefined) throw new Error(composed.errors.map((error) => error.message).join('\n'));
+    const keys = generateSigningKeys();
+    gateway = await serveGateway(
+      {
+        supergraphSdl: composed.supergraphSdl,
+        subgraphUrls: { probe: subgraph.url },
+        gatewaySecret: TEST_GATEWAY_SECRET,
+        tokens: { publicKeys: { [keys.keyId]: keys.publicKeyPem }, issuer: 'agora-users', audience: 'agora' },
+        revocations: new MemKeyValueStore(),
+        pubsub: new MemPubSub(),
+        coalesceMs: 50,
+        queryLimits: defaultQueryLimits(),
+        connectionLimits: readConfig('gateway', {}, readConnectionLimits),
+        ...defaultGatewayTuning(),
+        persistedOperationsFile: manifest,
+        production: true,
+        subgraphTimeoutMs: 2_000,
+        maxBodyBytes: 10_000,
+        corsOrigins: ['*'],
+        trustedProxyHops: 0,
+        metricsPort: null,
+        metricsOperationNames: [],
+        logger: silentLogger,
+      },
+      { port: 0, host: '127.0.0.1' },
+    );
+  });
+
+  afterAll(async () => {
+    await gateway?.stop();
+    await subgraph?.stop();
+    await rm(directory, { recursive: true, force: true });
+  });
+
+  it('should run a listed operation sent by its text', async () => {
+    const result = await postGraphQL(gateway.url, LISTED);
+    expect([result.status, dataOf(result)]).toEqual([200, { hello: 'hi' }]);
+  });
+
+  it('should run a listed operation sent by its hash alone, with variables', async () => {
+    const result = await getByHash(gateway.url, sha256(LISTED_WITH_VARIABLES), { name: 'Ada' });
+    expect(result).toEqual({ status: 200, data: { greeting: 'hi Ada' } });
+  });
+
+  it('should refuse an unlisted operation sent as text with 400 and PERSISTED_QUERY_NOT_IN_LIST', async () => {
+    const result = await postGraphQL(gateway.url, UNLISTED);
+    expect([result.status, errorCodes(result), result.data]).toEqual([400, ['PERSISTED_QUERY_NOT_IN_LIST'], undefined]);
+  });
+
+  it('should refuse an unknown hash, and never register the text sent with it', async () => {
+    const byHash = await getByHash(gateway.url, sha256(UNLISTED));
+    const registering = await postWithHash(gateway.url, UNLISTED, sha256(UNLISTED));
+    const again = await getByHash(gateway.url, sha256(UNLISTED));
+    expect([byHash.status, codesOf(byHash)]).toEqual([400, ['PERSISTED_QUERY_NOT_IN_LIST']]);
+    expect([registering.status, codesOf(registering)]).toEqual([400, ['PERSISTED_QUERY_NOT_IN_LIST']]);
+    expect([again.status, codesOf(again)]).toEqual([400, ['PERSISTED_QUERY_NOT_IN_LIST']]);
+  });
+
+  it('should refuse an unlisted document before parsing it: broken syntax gets the same refusal', async () => {
+    const result = await postGraphQL(gateway.url, '{ hello ');
+    expect(errorCodes(result)).toEqual(['PERSISTED_QUERY_NOT_IN_LIST']);
+  });
+
+  it('should refuse a listed hash sent with another text', async () => {
+    const result = await postWithHash(gateway.url, UNLISTED, sha256(LISTED));
+    expect([result.status, codesOf(result), result.data]).toEqual([400, ['PERSISTED_QUERY_NOT_IN_LIST'], undefined]);
+  });
+
+  it('should run a listed operation over graphql-ws and refuse an unlisted one there', async () => {
+    const subscriber = createTestSubscriber(gateway.url);
+    try {
+      const listed = subscriber.subscribe(LISTED);
+      const first = await listed.results.next();
+      const unlisted = subscriber.subscribe(UNLISTED);
+      const refusal = (await unlisted.ended) as { extensions?: Record<string, unknown> }[];
+      expect(first).toEqual({ data: { hello: 'hi' } });
+      expect(refusal.map((error) => error.extensions?.['code'])).toEqual(['PERSISTED_QUERY_NOT_IN_LIST']);
+      expect(unlisted.results.pending()).toEqual([]);
+    } finally {
+      await subscriber.dispose();
+    }
+  });
+
+  it('should run a listed operation sent over graphql-ws by its hash alone', async () => {
+    const client = createClient({
+      url: gateway.url.replace(/^http/, 'ws'),
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+    });
+    try {
+      const result = await new Promise<unknown>((resolve, reject) => {
+        client.subscribe(
+          {
+            query: '',
+            variables: { name: 'Bo' },
+            extensions: { persistedQuery: { version: 1, sha256Hash: sha256(LISTED_WITH_VARIABLES) } },
+          },
+          { next: resolve, error: reject, complete: () => undefined },
+        );
+      });
+      expect(result).toEqual({ data: { greeting: 'hi Bo' } });
+    } finally {
+      await client.dispose();
+    }
+  });
+});
+
+describe('parsePersistedOperations', () => {
+  it('should read Apollo\u2019s manifest format and find each operation by its SHA-256', () => {
+    const operations = parsePersistedOperations(manifestOf([LISTED]), 'test.json');
+    expect([operations.size, operations.bodyOf(sha256(LISTED)), operations.bodyOf(sha256(UNLISTED))]).toEqual([
+      1,
+      LISTED,
+      undefined,
+    ]);
+  });
+
+  it('should refuse a manifest whose id is not the SHA-256 of its body, naming the file', () => {
+    const forged = JSON.stringify({
+      format: 'apollo-persisted-query-manifest',
+      version: 1,
+      operations: [{ id: sha256(LISTED), name: 'op', type: 'query', body: UNLISTED }],
+    });
+    expect(() => parsePersistedOperations(forged, 'ops.json')).toThrow(
+      /^PERSISTED_OPERATIONS_FILE ops\.json: operation 0: "id" [0-9a-f]{64} is not the SHA-256 of its body$/,
+    );
+  });
+
+  it('should refuse another format', () => {
+    expect(() => parsePersistedOperations('{"operations":[]}', 'ops.json')).toThrow(/apollo-persisted-query-manifest/);
+  });
+});

@@ -1,0 +1,155 @@
+// The operation allow-list (PERSISTED_OPERATIONS_FILE): the gateway runs only the operations
+// listed in a manifest, by the SHA-256 of their text, as sent by the apps it serves. Anything
+// else is refused before Apollo parses it, so clients cannot fill the document and plan caches
+// with documents of their own, nor try operations the apps never send.
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import type { IncomingMessage } from 'node:http';
+import express, { type RequestHandler } from 'express';
+import { GraphQLError } from 'graphql';
+
+/** Apollo's code for an operation outside the list (the name its router uses). */
+export const NOT_IN_LIST_CODE = 'PERSISTED_QUERY_NOT_IN_LIST';
+
+/** The operations a gateway may run, from a manifest. */
+export interface PersistedOperations {
+  /** The text listed under this SHA-256 (lowercase hex), if any. */
+  bodyOf(hash: string): string | undefined;
+  readonly size: number;
+}
+
+interface ManifestOperation {
+  id: string;
+  body: string;
+}
+
+const FORMAT = 'apollo-persisted-query-manifest';
+
+/**
+ * Reads a manifest in the format of Apollo's persisted query lists (what
+ * `@apollo/generate-persisted-query-manifest` writes): `{ "format":
+ * "apollo-persisted-query-manifest", "version": 1, "operations": [{ "id", "name", "type",
+ * "body" }] }`, where each `id` is the SHA-256 (hex) of its `body`. Throws naming what is wrong.
+ */
+export function parsePersistedOperations(json: string, source: string): PersistedOperations {
+  const fail = (problem: string): never => {
+    throw new Error(`PERSISTED_OPERATIONS_FILE ${source}: ${problem}`);
+  };
+  let manifest: unknown;
+  try {
+    manifest = JSON.parse(json);
+  } catch (error) {
+    return fail(`not JSON (${(error as Error).message})`);
+  }
+  const { format, version, operations } = (manifest ?? {}) as Record<string, unknown>;
+  if (format !== FORMAT || version !== 1) fail(`expected "format": "${FORMAT}" and "version": 1`);
+  if (!Array.isArray(operations)) return fail('expected an "operations" array');
+  const bodies = new Map<string, string>();
+  for (const [index, operation] of operations.entries()) {
+    const { id, body } = (operation ?? {}) as Partial<Record<keyof ManifestOperation, unknown>>;
+    if (typeof id !== 'string' || typeof body !== 'string')
+      return fail(`operation ${index} needs a string "id" and "body"`);
+    if (sha256(body) !== id) return fail(`operation ${index}: "id" ${id.slice(0, 64)} is not the SHA-256 of its body`);
+    bodies.set(id, body);
+  }
+  return { bodyOf: (hash) => bodies.get(hash), size: bodies.size };
+}
+
+export async function loadPersistedOperations(file: string): Promise<PersistedOperations> {
+  let json: string;
+  try {
+    json = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new Error(`PERSISTED_OPERATIONS_FILE ${file} cannot be read: ${(error as Error).message}`);
+  }
+  return parsePersistedOperations(json, file);
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** What a request names: its text (`query`) and its `extensions` (a persisted query's hash). */
+export interface OperationRequest {
+  query?: unknown;
+  extensions?: unknown;
+}
+
+/**
+ * The text a request may run: the listed text for its hash, or its own text when listed.
+ * Anything else is refused. A request naming no operation at all is left to the server,
+ * which refuses it without parsing anything (undefined).
+ */
+export function findListedOperation(
+  operations: PersistedOperations,
+  request: OperationRequest,
+): string | GraphQLError | undefined {
+  const { persistedQuery } = (request.extensions ?? {}) as { persistedQuery?: { sha256Hash?: unknown } };
+  const hash = persistedQuery?.sha256Hash;
+  const query = request.query === '' || request.query === null ? undefined : request.query;
+  if (hash === undefined && query === undefined) return undefined;
+  const listed =
+    typeof hash === 'string'
+      ? operations.bodyOf(hash)
+      : typeof query === 'string' && hash === undefined
+        ? operations.bodyOf(sha256(query))
+        : undefined;
+  if (listed !== undefined && (query === undefined || query === listed)) return listed;
+  return new GraphQLError(
+    typeof hash === 'string' && query === undefined
+      ? `No operation with hash ${hash.slice(0, 64)} is listed: this gateway runs only its persisted operations.`
+      : 'This operation is not listed: this gateway runs only its persisted operations.',
+    { extensions: { code: NOT_IN_LIST_CODE } },
+  );
+}
+
+/** A GET's `query` and `extensions`, read as Apollo reads them (a repeated parameter is no value). */
+function searchParamsOf(req: IncomingMessage): OperationRequest {
+  const search = new URLSearchParams(new URL(req.url ?? '', 'http://gateway').search);
+  const [query, ...moreQueries] = search.getAll('query');
+  const [extensions, ...moreExtensions] = search.getAll('extensions');
+  let parsed: unknown;
+  try {
+    parsed = extensions === undefined || moreExtensions.length > 0 ? undefined : JSON.parse(extensions);
+  } catch {
+    parsed = undefined;
+  }
+  return { query: moreQueries.length > 0 ? search.getAll('query') : query, extensions: parsed };
+}
+
+/**
+ * Middleware before Apollo: requests for an operation outside the list are answered at once
+ * with HTTP 400 and PERSISTED_QUERY_NOT_IN_LIST. The body is read here (as Apollo's own JSON
+ * parser would, which then has nothing left to do).
+ */
+export function allowListedOperations(operations: PersistedOperations, maxBodyBytes: number): RequestHandler[] {
+  const check: RequestHandler = (req, res, next) => {
+    const body: unknown = req.body;
+    const request: OperationRequest | undefined =
+      req.method === 'GET'
+        ? searchParamsOf(req)
+        : typeof body === 'object' && body !== null && !Array.isArray(body)
+          ? (body as OperationRequest)
+          : // Not one operation (no body, a batch): Apollo refuses it before parsing a document.
+            undefined;
+    const found = request === undefined ? undefined : findListedOperation(operations, request);
+    if (found instanceof GraphQLError) {
+      res.status(400).json({ errors: [found.toJSON()] });
+      return;
+    }
+    next();
+  };
+  return [express.json({ limit: maxBodyBytes }), check];
+}
+
+/**
+ * Apollo's persisted query cache when only listed operations run: the list itself. A hash is
+ * found whatever prefix Apollo puts before it (its last 64 characters); nothing is registered.
+ */
+export function createListedOperationsCache(operations: PersistedOperations) {
+  return {
+    get: async (key: string): Promise<string | undefined> => operations.bodyOf(key.slice(-64)),
+    set: async (): Promise<void> => {},
+    delete: async (): Promise<boolean> => false,
+  };
+}
