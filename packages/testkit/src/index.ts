@@ -22,6 +22,7 @@ export { eventually } from './eventually.js';
 export { inParallel } from './inParallel.js';
 export { ephemeralRangeStart, freePortsOutsideEphemeralRange } from './ports.js';
 export { startFaultProxy, type FaultMode, type FaultProxy } from './faultProxy.js';
+export { startTcpFaultProxy, type TcpFaultMode, type TcpFaultProxy } from './tcpFaultProxy.js';
 export { createTestSubscriber, type TestSubscriber, type TestSubscription } from './subscriber.js';
 export {
   invokeThroughGcf,
