@@ -51,7 +51,7 @@ export function readConnectionLimits(r: EnvReader): ConnectionLimits {
 }
 
 /** Seconds a refused client is told to wait: a slot frees as soon as one of its connections ends. */
-const RETRY_AFTER_SECONDS = 1;
+export const RETRY_AFTER_SECONDS = 1;
 
 /** What each client address holds at once, up to `max`. */
 export interface AddressSlots {

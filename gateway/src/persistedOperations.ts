@@ -95,10 +95,14 @@ export function findListedOperation(
         ? operations.bodyOf(sha256(query))
         : undefined;
   if (listed !== undefined && (query === undefined || query === listed)) return listed;
+  return notListed(typeof hash === 'string' && query === undefined ? hash : undefined);
+}
+
+function notListed(hash: string | undefined): GraphQLError {
   return new GraphQLError(
-    typeof hash === 'string' && query === undefined
-      ? `No operation with hash ${hash.slice(0, 64)} is listed: this gateway runs only its persisted operations.`
-      : 'This operation is not listed: this gateway runs only its persisted operations.',
+    hash === undefined
+      ? 'This operation is not listed: this gateway runs only its persisted operations.'
+      : `No operation with hash ${hash.slice(0, 64)} is listed: this gateway runs only its persisted operations.`,
     { extensions: { code: NOT_IN_LIST_CODE } },
   );
 }
@@ -119,23 +123,24 @@ function searchParamsOf(req: IncomingMessage): OperationRequest {
 
 /**
  * Middleware before Apollo: requests for an operation outside the list are answered at once
- * with HTTP 400 and PERSISTED_QUERY_NOT_IN_LIST. The body is read here (as Apollo's own JSON
+ * with HTTP 400 and PERSISTED_QUERY_NOT_IN_LIST, and so is a body that is not JSON. The body is read here (as Apollo's own JSON
  * parser would, which then has nothing left to do).
  */
 export function allowListedOperations(operations: PersistedOperations, maxBodyBytes: number): RequestHandler[] {
   const check: RequestHandler = (req, res, next) => {
     const body: unknown = req.body;
-    const request: OperationRequest | undefined =
-      req.method === 'GET'
-        ? searchParamsOf(req)
-        : typeof body === 'object' && body !== null && !Array.isArray(body)
-          ? (body as OperationRequest)
-          : // Not one operation (no body, a batch): Apollo refuses it before parsing a document.
-            undefined;
-    const found = request === undefined ? undefined : findListedOperation(operations, request);
-    if (found instanceof GraphQLError) {
-      res.status(400).json({ errors: [found.toJSON()] });
-      return;
+    // Every operation a request holds is checked (a batch's too, should batching be turned on),
+    // and a body this parser could not read as JSON is refused rather than left to a later one.
+    const requests: unknown[] = req.method === 'GET' ? [searchParamsOf(req)] : Array.isArray(body) ? body : [body];
+    for (const request of requests) {
+      const found =
+        typeof request === 'object' && request !== null
+          ? findListedOperation(operations, request as OperationRequest)
+          : notListed(undefined);
+      if (found instanceof GraphQLError) {
+        res.status(400).json({ errors: [found.toJSON()] });
+        return;
+      }
     }
     next();
   };
@@ -149,7 +154,8 @@ export function allowListedOperations(operations: PersistedOperations, maxBodyBy
 export function createListedOperationsCache(operations: PersistedOperations) {
   return {
     get: async (key: string): Promise<string | undefined> => operations.bodyOf(key.slice(-64)),
-    set: async (): Promise<void> => {},
+    // Nothing a client sends is kept: only the list answers.
+    set: async (_key: string, _text: string): Promise<void> => {},
     delete: async (): Promise<boolean> => false,
   };
 }

@@ -22,7 +22,7 @@ import {
   type TestSubgraph,
 } from '@agora/testkit';
 import { defaultGatewayTuning, defaultQueryLimits, readConnectionLimits, serveGateway } from '../gateway.js';
-import { parsePersistedOperations } from '../persistedOperations.js';
+import { createListedOperationsCache, parsePersistedOperations } from '../persistedOperations.js';
 
 const SDL = `
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
@@ -142,7 +142,7 @@ describe('the operation allow-list (PERSISTED_OPERATIONS_FILE)', () => {
     expect([result.status, errorCodes(result), result.data]).toEqual([400, ['PERSISTED_QUERY_NOT_IN_LIST'], undefined]);
   });
 
-  it('should refuse an unknown hash, and never register the text sent with it', async () => {
+  it('should refuse an unknown hash, and the same hash again after a client tried to register its text', async () => {
     const byHash = await getByHash(gateway.url, sha256(UNLISTED));
     const registering = await postWithHash(gateway.url, UNLISTED, sha256(UNLISTED));
     const again = await getByHash(gateway.url, sha256(UNLISTED));
@@ -154,6 +154,29 @@ describe('the operation allow-list (PERSISTED_OPERATIONS_FILE)', () => {
   it('should refuse an unlisted document before parsing it: broken syntax gets the same refusal', async () => {
     const result = await postGraphQL(gateway.url, '{ hello ');
     expect(errorCodes(result)).toEqual(['PERSISTED_QUERY_NOT_IN_LIST']);
+  });
+
+  it('should refuse an unlisted operation sent as text by GET', async () => {
+    const search = new URLSearchParams({ query: UNLISTED });
+    const result = await answerOf(
+      await fetch(`${gateway.url}?${search}`, { headers: { 'apollo-require-preflight': 'true' } }),
+    );
+    expect([result.status, codesOf(result), result.data]).toEqual([400, ['PERSISTED_QUERY_NOT_IN_LIST'], undefined]);
+  });
+
+  it('should refuse a body it cannot read as JSON, and a batch holding an unlisted operation', async () => {
+    const post = async (body: string, contentType: string) =>
+      answerOf(
+        await fetch(gateway.url, {
+          method: 'POST',
+          headers: { 'content-type': contentType, 'apollo-require-preflight': 'true' },
+          body,
+        }),
+      );
+    const asText = await post(JSON.stringify({ query: UNLISTED }), 'text/plain');
+    const batch = await post(JSON.stringify([{ query: LISTED }, { query: UNLISTED }]), 'application/json');
+    expect([asText.status, codesOf(asText)]).toEqual([400, ['PERSISTED_QUERY_NOT_IN_LIST']]);
+    expect([batch.status, codesOf(batch)]).toEqual([400, ['PERSISTED_QUERY_NOT_IN_LIST']]);
   });
 
   it('should refuse a listed hash sent with another text', async () => {
@@ -219,6 +242,13 @@ describe('parsePersistedOperations', () => {
     expect(() => parsePersistedOperations(forged, 'ops.json')).toThrow(
       /^PERSISTED_OPERATIONS_FILE ops\.json: operation 0: "id" [0-9a-f]{64} is not the SHA-256 of its body$/,
     );
+  });
+
+  it('should keep nothing a client sends in the persisted query cache: only the list answers', async () => {
+    const cache = createListedOperationsCache(parsePersistedOperations(manifestOf([LISTED]), 'operations.json'));
+    await cache.set(`apq:${sha256(UNLISTED)}`, UNLISTED);
+    expect(await cache.get(`apq:${sha256(UNLISTED)}`)).toBeUndefined();
+    expect(await cache.get(`apq:${sha256(LISTED)}`)).toBe(LISTED);
   });
 
   it('should refuse another format', () => {

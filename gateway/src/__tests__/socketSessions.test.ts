@@ -113,8 +113,11 @@ describe('createSocketSessions', () => {
   it('should stop following a socket it was told to forget', async () => {
     start();
     const { socket, closes } = follow('s1');
+    const witness = follow('s1');
     sessions.forget(socket);
     await pubsub.publish(TOPICS.sessionRevoked, { sessionId: 's1' });
+    // The announcement has arrived once the socket still followed is closed.
+    await eventually(async () => witness.closes.length > 0);
     expect(closes).toEqual([]);
     expect(sessions.size()).toBe(0);
   });

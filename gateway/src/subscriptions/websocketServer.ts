@@ -10,10 +10,11 @@ import {
 } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 import type { PubSub } from '@agora/adapters';
 import type { Logger } from '@agora/service';
-import { createOperationSlots, type ConnectionRefusal } from '../connectionLimits.js';
+import { ErrorCode } from '@agora/errors';
+import { RETRY_AFTER_SECONDS, createOperationSlots, type ConnectionRefusal } from '../connectionLimits.js';
 import type { GatewayContext } from '../context.js';
 import { findListedOperation, type PersistedOperations } from '../persistedOperations.js';
 import { withoutSuggestions } from '../suggestions.js';
@@ -88,6 +89,8 @@ export function attachWebSockets(httpServer: http.Server, options: WebSocketOpti
         const socket = signedIn.get(ctx);
         const ended = socket === undefined ? null : await sessions.check(socket);
         if (ended !== null) return [ended];
+        // Closed while its session was checked: onClose has run, so nothing may be taken now.
+        if (ctx.extra.socket.readyState !== WebSocket.OPEN) return [new GraphQLError('The connection has closed.')];
         // graphql-ws has already registered this operation, so the count includes it.
         if (Object.keys(ctx.subscriptions).length > options.maxOperationsPerConnection) {
           return [
@@ -113,7 +116,7 @@ export function attachWebSockets(httpServer: http.Server, options: WebSocketOpti
           return [
             new GraphQLError(
               `One address may run at most ${options.maxOperationsPerAddress} operations at once over all its connections; end some first.`,
-              { extensions: { code: 'RATE_LIMITED', retryAfter: 1 } },
+              { extensions: { code: ErrorCode.RateLimited, retryAfter: RETRY_AFTER_SECONDS } },
             ),
           ];
         }
@@ -133,6 +136,8 @@ export function attachWebSockets(httpServer: http.Server, options: WebSocketOpti
         } catch {
           return false;
         }
+        // Closed while the token was checked: onClose has run already, so follow nothing.
+        if (ctx.extra.socket.readyState !== WebSocket.OPEN) return false;
         callers.set(ctx, {
           identity: session?.identity ?? null,
           clientAddress: options.clientAddressOf(ctx.extra.request),
@@ -165,8 +170,11 @@ export function attachWebSockets(httpServer: http.Server, options: WebSocketOpti
     sockets,
   );
   return async () => {
-    await disposable.dispose();
-    await sessions.stop();
+    try {
+      await disposable.dispose();
+    } finally {
+      await sessions.stop();
+    }
   };
 }
 

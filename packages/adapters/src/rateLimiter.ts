@@ -1,5 +1,7 @@
 export interface RateDecision {
   allowed: boolean;
+  /** Hits counted under the key in this window, this one included. */
+  hits: number;
   /** Seconds until the window resets (when refused). */
   retryAfterSeconds: number;
 }

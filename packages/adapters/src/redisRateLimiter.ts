@@ -28,7 +28,7 @@ export class RedisRateLimiter implements RateLimiter {
       number,
     ];
     const allowed = count <= limit;
-    return { allowed, retryAfterSeconds: allowed ? 0 : Math.max(1, ttl) };
+    return { allowed, hits: count, retryAfterSeconds: allowed ? 0 : Math.max(1, ttl) };
   }
 
   async refund(key: string): Promise<void> {

@@ -51,6 +51,8 @@ export interface RateLimitReservation<By extends string> {
   exceeded: RateLimitExceeded<By> | null;
   /** Gives back every hit counted, for an attempt that turned out not to count; once, never throws. */
   release(): Promise<void>;
+  /** Hits each key had in its window once this one was counted (keys Redis could not count are absent). */
+  hits: ReadonlyMap<string, number>;
 }
 
 /**
@@ -67,6 +69,7 @@ export async function reserveWithinLimits<By extends string>(
   options: { whenUnavailable: WhenLimitsUnavailable; logger: Logger },
 ): Promise<RateLimitReservation<By>> {
   const counted: string[] = [];
+  const hits = new Map<string, number>();
   let released = false;
   async function release(): Promise<void> {
     if (released) return;
@@ -89,12 +92,13 @@ export async function reserveWithinLimits<By extends string>(
       continue;
     }
     counted.push(check.key);
+    hits.set(check.key, decision.hits);
     if (!decision.allowed) {
       await release();
-      return { exceeded: { by: check.by, retryAfterSeconds: decision.retryAfterSeconds }, release };
+      return { exceeded: { by: check.by, retryAfterSeconds: decision.retryAfterSeconds }, release, hits };
     }
   }
-  return { exceeded: null, release };
+  return { exceeded: null, release, hits };
 }
 
 function refuseOrWarnUnavailable(

@@ -19,6 +19,7 @@ describe.each(implementations)('RateLimiter contract: %s', (_name, create) => {
     const decisions = [];
     for (let i = 0; i < 5; i++) decisions.push(await limiter.hit('user:1', 3, 60));
     expect(decisions.map((decision) => decision.allowed)).toEqual([true, true, true, false, false]);
+    expect(decisions.map((decision) => decision.hits)).toEqual([1, 2, 3, 4, 5]);
     expect(decisions[4]?.retryAfterSeconds).toBeGreaterThan(0);
     expect(decisions[4]?.retryAfterSeconds).toBeLessThanOrEqual(60);
   });

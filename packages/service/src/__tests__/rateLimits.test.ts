@@ -27,7 +27,7 @@ describe('firstExceededLimit', () => {
     const limiter: RateLimiter = {
       hit: async (key, limit) => {
         hits.push(key);
-        return { allowed: limit > 1, retryAfterSeconds: 30 };
+        return { allowed: limit > 1, hits: 1, retryAfterSeconds: 30 };
       },
       refund: () => Promise.resolve(),
     };
@@ -85,7 +85,9 @@ describe('reserveWithinLimits', () => {
     const limiter: RateLimiter = {
       hit: async (key) => {
         calls.push(`hit ${key}`);
-        return key === refused ? { allowed: false, retryAfterSeconds: 30 } : { allowed: true, retryAfterSeconds: 0 };
+        return key === refused
+          ? { allowed: false, hits: 2, retryAfterSeconds: 30 }
+          : { allowed: true, hits: 1, retryAfterSeconds: 0 };
       },
       refund: async (key) => {
         calls.push(`refund ${key}`);
@@ -127,7 +129,7 @@ describe('reserveWithinLimits', () => {
       hit: async (key) => {
         if (key === 'address:1') throw new Error('connect ECONNREFUSED');
         calls.push(`hit ${key}`);
-        return { allowed: true, retryAfterSeconds: 0 };
+        return { allowed: true, hits: 1, retryAfterSeconds: 0 };
       },
       refund: async (key) => {
         calls.push(`refund ${key}`);

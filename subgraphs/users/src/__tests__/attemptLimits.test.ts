@@ -130,7 +130,7 @@ describe('users attempt limits', () => {
     expect(await outcome('sprayed-0@example.com', 'guess', 'elsewhere')).toBe('InvalidCredentials');
   });
 
-  it('should refuse an account everywhere once failures from several addresses fill its account-wide limit', async () => {
+  it('should refuse the addresses that filled an account-wide limit, and let the owner in from a fresh one', async () => {
     const email = await registerAccount('targeted@example.com');
     // One address adds at most its own limit, so filling the account's takes several.
     const addresses = Math.ceil(LIMITS.loginFailuresPerAccount / LIMITS.loginFailuresPerAccountAndAddress);
@@ -139,9 +139,15 @@ describe('users attempt limits', () => {
       answers.push(await outcome(email, 'guess', `botnet-${i % addresses}`));
     }
     expect(answers).toEqual(Array(LIMITS.loginFailuresPerAccount).fill('InvalidCredentials'));
-    const owner = await login(email, PASSWORD, 'owner-new-phone');
-    expect(errorCodes(owner)).toEqual(['RATE_LIMITED']);
-    expect(owner.errors?.[0]?.message).toMatch(/^Too many attempts for this email; try again in \d+ seconds\.$/);
+    // An address that failed before is refused now, the right password too.
+    const again = await login(email, PASSWORD, 'botnet-0');
+    expect(errorCodes(again)).toEqual(['RATE_LIMITED']);
+    expect(again.errors?.[0]?.message).toMatch(/^Too many attempts for this email; try again in \d+ seconds\.$/);
+    // The owner, on an address that has not failed here, gets in.
+    expect((await login(email, PASSWORD, 'owner-new-phone')).data?.login.__typename).toBe('AuthPayload');
+    // A fresh address gets one try past the account's limit, and only one.
+    expect(await outcome(email, 'guess', 'fresh-guesser')).toBe('InvalidCredentials');
+    expect(await outcome(email, 'guess', 'fresh-guesser')).toBe('RATE_LIMITED');
   });
 
   it('should count no login refused for a limit against anything (no lock-out from one address)', async () => {

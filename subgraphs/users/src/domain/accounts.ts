@@ -39,8 +39,9 @@ export type AttemptLimitedBy = 'account' | 'address';
  * Attempts allowed per window, counted in the shared store so that every replica sees them.
  * They are checked before any password is hashed or compared, and fail closed: without the
  * store, logins and registrations are refused rather than left open to guessing. Logins
- * count only when they fail: the right password uses up nothing, so nobody can lock an owner
- * out by spending a budget the owner needs.
+ * count only when they fail: the right password uses up nothing, and an address that has not
+ * failed at an account still gets its try when others filled the account's limit, so nobody
+ * can lock an owner out by spending a budget the owner needs.
  */
 export interface AttemptLimits {
   /**
@@ -52,9 +53,10 @@ export interface AttemptLimits {
   loginFailuresPerAddress: number;
   /**
    * Failed logins naming one email per 15 minutes from all addresses together, against
-   * guessing spread over many addresses. Over it the account refuses every address, so it must
-   * be well above `loginFailuresPerAccountAndAddress`: one address adds at most that many, and
-   * locking an owner out takes failures from at least this ÷ that many addresses.
+   * guessing spread over many addresses. Over it the account refuses every address that has
+   * already failed at it in the window; an address that has not (the owner's, most likely) still
+   * gets its try. It must be well above `loginFailuresPerAccountAndAddress`: one address adds at
+   * most that many.
    */
   loginFailuresPerAccount: number;
   /** Registrations from one client address per hour, whatever they answer (`EmailTaken` too). */
@@ -110,34 +112,40 @@ function accountKey(email: string): string {
  * address, and its email from everywhere. Without a known address (a call that did not come
  * through the gateway) only the last.
  */
-function loginChecks(
+/** The login limits of one email from one address: the address's own, then the pair's. */
+function loginChecksFromAddress(
   limits: AttemptLimits,
   email: string,
   clientAddress: string | null,
 ): RateLimitCheck<AttemptLimitedBy>[] {
-  const account = accountKey(email);
-  const window = LOGIN_WINDOW_SECONDS;
-  const fromAddress: RateLimitCheck<AttemptLimitedBy>[] =
-    clientAddress === null
-      ? []
-      : [
-          ...addressCheck('users:login-failures:address', clientAddress, limits.loginFailuresPerAddress, window),
-          {
-            by: 'account',
-            key: `users:login-failures:account-address:${account}:${addressLimitKey(clientAddress)}`,
-            limit: limits.loginFailuresPerAccountAndAddress,
-            windowSeconds: window,
-          },
-        ];
+  if (clientAddress === null) return [];
   return [
-    ...fromAddress,
+    ...addressCheck(
+      'users:login-failures:address',
+      clientAddress,
+      limits.loginFailuresPerAddress,
+      LOGIN_WINDOW_SECONDS,
+    ),
     {
       by: 'account',
-      key: `users:login-failures:account:${account}`,
-      limit: limits.loginFailuresPerAccount,
-      windowSeconds: window,
+      key: accountAddressKey(email, clientAddress),
+      limit: limits.loginFailuresPerAccountAndAddress,
+      windowSeconds: LOGIN_WINDOW_SECONDS,
     },
   ];
+}
+
+function accountAddressKey(email: string, clientAddress: string): string {
+  return `users:login-failures:account-address:${accountKey(email)}:${addressLimitKey(clientAddress)}`;
+}
+
+function accountWideCheck(limits: AttemptLimits, email: string): RateLimitCheck<AttemptLimitedBy> {
+  return {
+    by: 'account',
+    key: `users:login-failures:account:${accountKey(email)}`,
+    limit: limits.loginFailuresPerAccount,
+    windowSeconds: LOGIN_WINDOW_SECONDS,
+  };
 }
 
 /** Registration, login and logout: the rules, with storage and crypto injected. */
@@ -200,9 +208,32 @@ export function createAccounts(deps: AccountDeps) {
       }
       // Counted before the password is compared, so that racing guesses cannot all pass;
       // given back unless the password was wrong, so only failures fill the limits.
-      const checks = loginChecks(deps.limits, input.email, clientAddress);
-      const reservation = await reserveWithinLimits(deps.limiter, checks, limitOptions);
-      if (reservation.exceeded !== null) return { kind: 'rateLimited', ...reservation.exceeded };
+      const fromHere = await reserveWithinLimits(
+        deps.limiter,
+        loginChecksFromAddress(deps.limits, input.email, clientAddress),
+        limitOptions,
+      );
+      if (fromHere.exceeded !== null) return { kind: 'rateLimited', ...fromHere.exceeded };
+      const accountWide = await reserveWithinLimits(
+        deps.limiter,
+        [accountWideCheck(deps.limits, input.email)],
+        limitOptions,
+      );
+      // An address that has not failed at this account in this window gets its try even when
+      // failures elsewhere filled the account-wide limit: otherwise a handful of addresses would
+      // lock the owner out. A guesser gets one try per fresh address per window, no more.
+      const freshAddress =
+        clientAddress !== null && fromHere.hits.get(accountAddressKey(input.email, clientAddress)) === 1;
+      if (accountWide.exceeded !== null && !freshAddress) {
+        await fromHere.release();
+        return { kind: 'rateLimited', ...accountWide.exceeded };
+      }
+      const reservation = {
+        release: async () => {
+          await fromHere.release();
+          await accountWide.release();
+        },
+      };
       let failed = false;
       try {
         const found = await deps.store.findCredentialsByEmail(normaliseEmail(input.email));
