@@ -1,6 +1,8 @@
 import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import { SignJWT, UnsecuredJWT } from 'jose';
-import { generateSigningKeys } from '@agora/service';
+import { MemKeyValueStore } from '@agora/adapters';
+import { generateSigningKeys, revokedSessionKey, silentLogger } from '@agora/service';
+import { createIdentityResolver } from '../identity.js';
 import { createTokenVerifier } from '../tokens.js';
 
 describe('createTokenVerifier', () => {
@@ -112,5 +114,47 @@ describe('createTokenVerifier', () => {
     await expect(verifier.verify('Basic dXNlcjpwYXNz')).rejects.toThrow(
       'The Authorization header must be "Bearer <token>".',
     );
+  });
+
+  describe('verified tokens kept', () => {
+    const settings = { publicKeys: { [keys.keyId]: keys.publicKeyPem }, issuer: 'agora-users', audience: 'agora' };
+
+    it('should answer a token verified before with the session it found, without verifying it again', async () => {
+      const keeping = createTokenVerifier(settings);
+      const authorization = `Bearer ${await token()}`;
+      const first = await keeping.verify(authorization);
+      expect(await keeping.verify(authorization)).toBe(first);
+    });
+
+    it('should keep a token no longer than its expiry', async () => {
+      let clock = now * 1000;
+      const keeping = createTokenVerifier(settings, { now: () => clock });
+      const authorization = `Bearer ${await token({ exp: now + 60 })}`;
+      expect((await keeping.verify(authorization))?.identity.userId).toBe('user-1');
+      clock = (now + 60 + 10) * 1000;
+      await expect(keeping.verify(authorization)).rejects.toThrow('The token has expired; log in again.');
+    });
+
+    it('should keep at most as many tokens as it is told, dropping the least recently used', async () => {
+      const keeping = createTokenVerifier(settings, { maxKeptTokens: 2 });
+      const [a, b, c] = await Promise.all(['a', 'b', 'c'].map(async (sid) => `Bearer ${await token({ sid })}`));
+      const firstA = await keeping.verify(a);
+      const firstB = await keeping.verify(b);
+      expect(await keeping.verify(a)).toBe(firstA);
+      await keeping.verify(c);
+      // b was the least recently used: verified afresh, and keeping it again drops a.
+      expect(await keeping.verify(b)).not.toBe(firstB);
+      expect(await keeping.verify(b)).toEqual(firstB);
+      expect(await keeping.verify(a)).not.toBe(firstA);
+    });
+
+    it('should still refuse a kept token at once when its session is revoked', async () => {
+      const revocations = new MemKeyValueStore();
+      const resolve = createIdentityResolver(createTokenVerifier(settings), revocations, silentLogger);
+      const authorization = `Bearer ${await token({ sid: 'kept-session' })}`;
+      expect((await resolve(authorization))?.identity.sessionId).toBe('kept-session');
+      await revocations.set(revokedSessionKey('kept-session'), 'revoked', 60);
+      await expect(resolve(authorization)).rejects.toThrow('This session has ended; log in again.');
+    });
   });
 });
