@@ -110,6 +110,7 @@ export async function serveGateway(deps: GatewayDeps, listenOptions: ListenOptio
         maxConnections: deps.subgraphMaxConnections,
         recordFetch: (subgraph, outcome, seconds) =>
           metrics.subgraphFetchSeconds.observe({ subgraph, outcome }, seconds),
+        recordRetry: (subgraph, outcome) => metrics.subgraphFetchRetries.inc({ subgraph, outcome }),
       }),
   });
   const apiSchema = buildApiSchema(deps.supergraphSdl);

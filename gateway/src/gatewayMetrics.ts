@@ -7,6 +7,7 @@ export type SubgraphFetchOutcome = 'ok' | 'http_error' | 'timeout' | 'unreachabl
 /** The gateway's metrics: every service's, plus subgraph fetches and live subscriptions. */
 export interface GatewayMetrics extends ServiceMetrics {
   subgraphFetchSeconds: Histogram<'subgraph' | 'outcome'>;
+  subgraphFetchRetries: Counter<'subgraph' | 'outcome'>;
   responseCacheRequests: Counter<'outcome'>;
 }
 
@@ -36,6 +37,12 @@ export function createGatewayMetrics(hub: CountHub): GatewayMetrics {
       help: 'Time of one gateway call to a subgraph, by subgraph and outcome.',
       labelNames: ['subgraph', 'outcome'],
       buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    }),
+    subgraphFetchRetries: new Counter({
+      name: 'agora_subgraph_fetch_retries_total',
+      help: 'Reads sent to a subgraph a second time after a refused or reset connection, by the outcome of that attempt.',
+      labelNames: ['subgraph', 'outcome'],
       registers,
     }),
     responseCacheRequests: new Counter({

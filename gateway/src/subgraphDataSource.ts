@@ -1,5 +1,7 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { setTimeout as wait } from 'node:timers/promises';
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, OperationTypeNode } from 'graphql';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { ErrorCode, ServiceUnavailableError, isTimeoutError } from '@agora/errors';
 import { INTERNAL_HEADERS, identityHeaders, propagationHeaders } from '@agora/service';
@@ -15,7 +17,21 @@ export interface SubgraphDataSourceOptions {
   maxConnections: number;
   /** Times every call, by outcome. */
   recordFetch(subgraph: string, outcome: SubgraphFetchOutcome, seconds: number): void;
+  /** Counts each call sent a second time, by the outcome of that second attempt. */
+  recordRetry(subgraph: string, outcome: SubgraphFetchOutcome): void;
 }
+
+/**
+ * The pause before a read is sent again: short, as the client waits for it, but long enough
+ * not to meet the same burst of resets (a process closing its sockets, a pod leaving its Service).
+ */
+const RETRY_BACKOFF_MS = { min: 50, max: 100 };
+
+/** Errors of a connection refused, reset or closed before a response arrived (undici's causes). */
+const CONNECTION_FAILURES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
+
+/** Whether the fetch under way belongs to a client operation that may be sent again (see mayRetry). */
+const retryable = new AsyncLocalStorage<boolean>();
 
 type Fetcher = RemoteGraphQLDataSource['fetcher'];
 type FetcherResponse = Awaited<ReturnType<Fetcher>>;
@@ -42,6 +58,11 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     });
   }
 
+  override process(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
+    // The fetcher hears only (url, init): the operation's kind reaches it through the async context.
+    return retryable.run(mayRetry(options), () => super.process(options));
+  }
+
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
     const headers = request.http?.headers;
     if (headers === undefined) return;
@@ -54,23 +75,62 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
 }
 
 /**
+ * A subgraph fetch may be sent twice only when the client's whole operation is a query.
+ * Within a mutation even the follow-up `_entities` fetches are not retried: telling them from
+ * the mutation's own fetches would mean trusting the text the planner wrote, and one wrong
+ * guess writes twice; the client's operation type is what it asked for and validation
+ * checked, and a query's plan holds only query fetches. The price: a mutation whose follow-up
+ * read fails answers SERVICE_UNAVAILABLE for the fields it could not read, though it was
+ * applied. Health checks and schema loading are never retried.
+ */
+function mayRetry(options: GraphQLDataSourceProcessOptions<GatewayContext>): boolean {
+  return (
+    'incomingRequestContext' in options &&
+    options.incomingRequestContext.operation.operation === OperationTypeNode.QUERY
+  );
+}
+
+/**
+ * Whether `error` (undici fetch's `TypeError: fetch failed`) is a connection refused, reset or
+ * closed before any response byte: the subgraph restarting, or a pod going away. A read sent
+ * again is harmless even when the first attempt was executed. A deadline passed is not one.
+ */
+function isConnectionFailure(error: unknown): boolean {
+  const cause = error instanceof Error ? error.cause : undefined;
+  const code = typeof cause === 'object' && cause !== null ? (cause as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && CONNECTION_FAILURES.has(code);
+}
+
+/**
  * Fetch over a pool of keep-alive connections of its own, bounded, with a per-call deadline;
  * a miss becomes SERVICE_UNAVAILABLE naming the subgraph, not its URL. Node's global fetch
  * opens a new connection whenever all are busy: at 350 clients that was hundreds of sockets
  * per subgraph and stragglers of over 10 s; a bounded pool queues here instead, where the
- * deadline still applies.
+ * deadline still applies. A read whose connection failed is sent once more, on a new
+ * connection, after a short backoff, when the backoff fits in what is left of the deadline.
  */
 function createTimedFetcher(options: SubgraphDataSourceOptions): Fetcher {
   const dispatcher = new Agent({ connections: options.maxConnections, keepAliveTimeout: 30_000 });
   return (async (url: string, init: RequestInit) => {
     const startedAt = performance.now();
-    const record = (outcome: SubgraphFetchOutcome) =>
+    // One deadline for the call, the retry and its backoff included.
+    const signal = AbortSignal.timeout(options.timeoutMs);
+    const send = () =>
+      undiciFetch(url, { ...(init as unknown as Parameters<typeof undiciFetch>[1]), dispatcher, signal });
+    let retried = false;
+    const record = (outcome: SubgraphFetchOutcome) => {
       options.recordFetch(options.name, outcome, (performance.now() - startedAt) / 1000);
+      if (retried) options.recordRetry(options.name, outcome);
+    };
     try {
-      const response = await undiciFetch(url, {
-        ...(init as unknown as Parameters<typeof undiciFetch>[1]),
-        dispatcher,
-        signal: AbortSignal.timeout(options.timeoutMs),
+      const response = await send().catch(async (error: unknown) => {
+        // Jittered, so that the retries of many calls cut by one restart do not land together.
+        const backoffMs = RETRY_BACKOFF_MS.min + Math.random() * (RETRY_BACKOFF_MS.max - RETRY_BACKOFF_MS.min);
+        const leftMs = options.timeoutMs - (performance.now() - startedAt);
+        if (retryable.getStore() !== true || !isConnectionFailure(error) || leftMs <= backoffMs) throw error;
+        await wait(backoffMs);
+        retried = true;
+        return send();
       });
       record(response.ok ? 'ok' : 'http_error');
       return response;

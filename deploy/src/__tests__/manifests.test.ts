@@ -129,6 +129,39 @@ describe('the Kubernetes chart', () => {
     }
   });
 
+  it('should run two pods of any subgraph its values ask two of, kept one up through drains', async () => {
+    const subgraphs = SUBGRAPHS.map(({ name }) => name);
+    const twice = parseTemplates(
+      await renderChart(
+        mergeValues(values, {
+          services: Object.fromEntries(
+            subgraphs.map((name) => [name, { replicas: 2, autoscaling: { enabled: false } }]),
+          ),
+        }),
+      ),
+    );
+    for (const name of subgraphs) {
+      const pods = deploymentOf(twice, name);
+      const budget = ofKind(twice, 'PodDisruptionBudget').find(({ metadata }) => metadata?.name === `agora-${name}`);
+      expect({ name, replicas: pods.spec?.replicas, minAvailable: budget?.spec?.minAvailable }).toEqual({
+        name,
+        replicas: 2,
+        minAvailable: 1,
+      });
+      expect(budget?.spec?.selector?.matchLabels).toEqual(pods.spec?.template.metadata?.labels);
+    }
+    // By default one pod, and no budget: keeping one of one pod up would block every node drain.
+    const budgets = ofKind(manifests, 'PodDisruptionBudget').map(({ metadata }) => metadata?.name);
+    for (const name of subgraphs.filter((subgraph) => !values.services[subgraph].autoscaling.enabled)) {
+      const replicas = deploymentOf(manifests, name).spec?.replicas;
+      expect({ name, replicas, budget: budgets.includes(`agora-${name}`) }).toEqual({
+        name,
+        replicas: 1,
+        budget: false,
+      });
+    }
+  });
+
   it('should give every container resource requests and limits', () => {
     for (const deployment of ofKind(manifests, 'Deployment')) {
       const { resources } = containerOf(deployment);

@@ -4,13 +4,16 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
-import { SUBGRAPHS } from '@agora/schema';
+import { SUBGRAPHS, defaultSubgraphUrl } from '@agora/schema';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const run = promisify(execFile);
 
 interface ComposeService {
   command?: string[];
+  container_name?: string;
+  scale?: number;
+  deploy?: { replicas?: number };
   environment?: Record<string, string>;
   healthcheck?: { test: string[] };
   depends_on?: Record<string, { condition: string }>;
@@ -21,14 +24,25 @@ interface ComposeService {
 const GATEWAYS = ['gateway-1', 'gateway-2'];
 
 /** `docker compose`, or the standalone `docker-compose` where the plugin is not installed. */
-async function compose(args: string[]) {
+async function compose(args: string[], env: NodeJS.ProcessEnv = process.env) {
   const plugin = await run('docker', ['compose', 'version']).then(
     () => true,
     () => false,
   );
   return plugin
-    ? run('docker', ['compose', ...args], { cwd: REPO_ROOT })
-    : run('docker-compose', args, { cwd: REPO_ROOT });
+    ? run('docker', ['compose', ...args], { cwd: REPO_ROOT, env })
+    : run('docker-compose', args, { cwd: REPO_ROOT, env });
+}
+
+/** The services as `docker compose config` resolves them with `env`. */
+async function resolvedServices(env: NodeJS.ProcessEnv): Promise<Record<string, ComposeService>> {
+  const { stdout } = await compose(['config'], env);
+  return (parse(stdout) as { services: Record<string, ComposeService> }).services;
+}
+
+/** Containers compose starts for a service: Compose v2 may render `scale` as `deploy.replicas`. */
+function replicasOf(service: ComposeService | undefined): number | undefined {
+  return service?.scale ?? service?.deploy?.replicas;
 }
 
 describe('docker-compose.yml', () => {
@@ -93,6 +107,35 @@ describe('docker-compose.yml', () => {
     expect(graphql).toContain('proxy_set_header Connection $connection_upgrade;');
     expect(graphql).toContain('proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;');
     expect(conf).toMatch(/listen 4000;/);
+  });
+
+  it('should run one replica of each subgraph, or as many as <NAME>_REPLICAS asks, behind its service name', async () => {
+    const replicasVariable = (name: string) => `${name.toUpperCase()}_REPLICAS`;
+    const unset = { ...process.env };
+    for (const { name } of SUBGRAPHS) delete unset[replicasVariable(name)];
+    const single = await resolvedServices(unset);
+    const doubled = await resolvedServices({
+      ...unset,
+      ...Object.fromEntries(SUBGRAPHS.map(({ name }) => [replicasVariable(name), '2'])),
+    });
+    for (const { name } of SUBGRAPHS) {
+      // No host port and no fixed container name: either would stop a second replica from starting.
+      expect({
+        name,
+        replicas: [replicasOf(single[name]), replicasOf(doubled[name])],
+        ports: doubled[name]?.ports,
+        containerName: doubled[name]?.container_name,
+      }).toEqual({ name, replicas: [1, 2], ports: undefined, containerName: undefined });
+    }
+    // The gateways reach each subgraph by its service name: the supergraph's URL, not overridden.
+    for (const { name, port } of SUBGRAPHS) {
+      const overrides = GATEWAYS.map((gateway) => doubled[gateway]?.environment?.[`${name.toUpperCase()}_URL`]);
+      expect({ name, url: defaultSubgraphUrl(name), overrides }).toEqual({
+        name,
+        url: `http://${name}:${port}/graphql`,
+        overrides: GATEWAYS.map(() => undefined),
+      });
+    }
   });
 
   it('should give each subgraph its own database, its port and the peers it calls', () => {
