@@ -9,17 +9,11 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import express from 'express';
 import { parse } from 'graphql';
 import { SignJWT } from 'jose';
-import { MemKeyValueStore, MemPubSub, type KeyValueStore } from '@agora/adapters';
-import {
-  DEFAULT_HTTP_TIMEOUTS,
-  INTERNAL_HEADERS,
-  generateSigningKeys,
-  revokedSessionKey,
-  silentLogger,
-  type RunningServer,
-} from '@agora/service';
+import { MemKeyValueStore, type KeyValueStore } from '@agora/adapters';
+import { INTERNAL_HEADERS, generateSigningKeys, revokedSessionKey, type RunningServer } from '@agora/service';
 import { TEST_GATEWAY_SECRET, dataOf, errorCodes, postGraphQL, serveTestSubgraph } from '@agora/testkit';
-import { defaultGatewayTuning, defaultQueryLimits, serveGateway, type GatewayDeps } from '../gateway.js';
+import { serveGateway, type GatewayDeps } from '../gateway.js';
+import { testGatewayDeps } from './testGatewayDeps.js';
 
 const PROBE_SDL = `
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
@@ -93,32 +87,20 @@ describe('gateway', () => {
   });
 
   function gatewayDeps(options: { production?: boolean; revocations?: KeyValueStore; url?: string } = {}): GatewayDeps {
-    return {
-      supergraphSdl: supergraphFor('http://probe.invalid/graphql'),
-      subgraphUrls: { probe: options.url ?? probe.url },
-      gatewaySecret: TEST_GATEWAY_SECRET,
-      tokens: { publicKeys: { [keys.keyId]: keys.publicKeyPem }, issuer: 'agora-users', audience: 'agora' },
-      revocations: options.revocations ?? new MemKeyValueStore(),
-      ...defaultGatewayTuning(),
-      subgraphMaxConnections: 4,
-      responseCacheEntries: 100,
-      pubsub: new MemPubSub(),
-      coalesceMs: 50,
-      queryLimits: defaultQueryLimits(),
-      connectionLimits: {
-        maxConnectionsPerAddress: 10_000,
-        maxOperationsPerAddress: 10_000,
-        httpTimeouts: DEFAULT_HTTP_TIMEOUTS,
+    return testGatewayDeps(
+      {
+        supergraphSdl: supergraphFor('http://probe.invalid/graphql'),
+        subgraphUrls: { probe: options.url ?? probe.url },
+        publicKeys: { [keys.keyId]: keys.publicKeyPem },
       },
-      production: options.production ?? false,
-      subgraphTimeoutMs: 200,
-      maxBodyBytes: 10_000,
-      corsOrigins: ['*'],
-      trustedProxyHops: 0,
-      metricsPort: null,
-      metricsOperationNames: [],
-      logger: silentLogger,
-    };
+      {
+        ...(options.revocations === undefined ? {} : { revocations: options.revocations }),
+        subgraphMaxConnections: 4,
+        responseCacheEntries: 100,
+        production: options.production ?? false,
+        subgraphTimeoutMs: 200,
+      },
+    );
   }
 
   function startGateway(options: Parameters<typeof gatewayDeps>[0] = {}): Promise<RunningServer> {

@@ -9,11 +9,8 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { MemKeyValueStore, MemPubSub } from '@agora/adapters';
-import { readConfig } from '@agora/config';
-import { generateSigningKeys, silentLogger, type RunningServer } from '@agora/service';
+import { generateSigningKeys, type RunningServer } from '@agora/service';
 import {
-  TEST_GATEWAY_SECRET,
   createTestSubscriber,
   dataOf,
   errorCodes,
@@ -21,8 +18,9 @@ import {
   serveTestSubgraph,
   type TestSubgraph,
 } from '@agora/testkit';
-import { defaultGatewayTuning, defaultQueryLimits, readConnectionLimits, serveGateway } from '../gateway.js';
+import { serveGateway } from '../gateway.js';
 import { createListedOperationsCache, parsePersistedOperations } from '../persistedOperations.js';
+import { testGatewayDeps } from './testGatewayDeps.js';
 
 const SDL = `
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
@@ -96,27 +94,14 @@ describe('the operation allow-list (PERSISTED_OPERATIONS_FILE)', () => {
     if (composed.errors !== undefined) throw new Error(composed.errors.map((error) => error.message).join('\n'));
     const keys = generateSigningKeys();
     gateway = await serveGateway(
-      {
-        supergraphSdl: composed.supergraphSdl,
-        subgraphUrls: { probe: subgraph.url },
-        gatewaySecret: TEST_GATEWAY_SECRET,
-        tokens: { publicKeys: { [keys.keyId]: keys.publicKeyPem }, issuer: 'agora-users', audience: 'agora' },
-        revocations: new MemKeyValueStore(),
-        pubsub: new MemPubSub(),
-        coalesceMs: 50,
-        queryLimits: defaultQueryLimits(),
-        connectionLimits: readConfig('gateway', {}, readConnectionLimits),
-        ...defaultGatewayTuning(),
-        persistedOperationsFile: manifest,
-        production: true,
-        subgraphTimeoutMs: 2_000,
-        maxBodyBytes: 10_000,
-        corsOrigins: ['*'],
-        trustedProxyHops: 0,
-        metricsPort: null,
-        metricsOperationNames: [],
-        logger: silentLogger,
-      },
+      testGatewayDeps(
+        {
+          supergraphSdl: composed.supergraphSdl,
+          subgraphUrls: { probe: subgraph.url },
+          publicKeys: { [keys.keyId]: keys.publicKeyPem },
+        },
+        { persistedOperationsFile: manifest, production: true },
+      ),
       { port: 0, host: '127.0.0.1' },
     );
   });

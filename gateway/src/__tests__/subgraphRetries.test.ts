@@ -12,17 +12,10 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import express from 'express';
 import { parse } from 'graphql';
-import { MemKeyValueStore, MemPubSub } from '@agora/adapters';
-import { DEFAULT_HTTP_TIMEOUTS, generateSigningKeys, silentLogger, type RunningServer } from '@agora/service';
-import {
-  TEST_GATEWAY_SECRET,
-  dataOf,
-  errorCodes,
-  postGraphQL,
-  startTcpFaultProxy,
-  type TcpFaultProxy,
-} from '@agora/testkit';
-import { defaultGatewayTuning, defaultQueryLimits, serveGateway } from '../gateway.js';
+import { generateSigningKeys, type RunningServer } from '@agora/service';
+import { dataOf, errorCodes, postGraphQL, startTcpFaultProxy, type TcpFaultProxy } from '@agora/testkit';
+import { serveGateway } from '../gateway.js';
+import { testGatewayDeps } from './testGatewayDeps.js';
 
 const PROBE_SDL = `
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
@@ -126,30 +119,10 @@ describe('gateway retries of subgraph fetches', () => {
   /** A gateway of its own (own connection pool, own metrics) calling `probe` at `url`. */
   async function startGateway(url: string, subgraphTimeoutMs = 5_000): Promise<RunningServer> {
     const gateway = await serveGateway(
-      {
-        supergraphSdl,
-        subgraphUrls: { probe: url },
-        gatewaySecret: TEST_GATEWAY_SECRET,
-        tokens: { publicKeys: { [keys.keyId]: keys.publicKeyPem }, issuer: 'agora-users', audience: 'agora' },
-        revocations: new MemKeyValueStore(),
-        ...defaultGatewayTuning(),
-        pubsub: new MemPubSub(),
-        coalesceMs: 50,
-        queryLimits: defaultQueryLimits(),
-        connectionLimits: {
-          maxConnectionsPerAddress: 10_000,
-          maxOperationsPerAddress: 10_000,
-          httpTimeouts: DEFAULT_HTTP_TIMEOUTS,
-        },
-        production: false,
-        subgraphTimeoutMs,
-        maxBodyBytes: 10_000,
-        corsOrigins: ['*'],
-        trustedProxyHops: 0,
-        metricsPort: 0,
-        metricsOperationNames: [],
-        logger: silentLogger,
-      },
+      testGatewayDeps(
+        { supergraphSdl, subgraphUrls: { probe: url }, publicKeys: { [keys.keyId]: keys.publicKeyPem } },
+        { subgraphTimeoutMs, metricsPort: 0 },
+      ),
       { port: 0, host: '127.0.0.1' },
     );
     started.push(gateway);
