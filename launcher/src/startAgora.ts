@@ -78,6 +78,11 @@ export interface AgoraOptions {
    * default the callee's own URL.
    */
   routeServiceCall?: (callee: SubgraphName, url: string) => Promise<string>;
+  /**
+   * Where a subgraph connects to its database; tests put a fault-injecting proxy in between.
+   * By default `databaseUrls` (which stay the direct URLs either way).
+   */
+  routeDatabase?: (subgraph: SubgraphName, url: string) => Promise<string>;
   logger: Logger;
   /** Called with every statement a subgraph sends (tests count round trips with it). */
   onQuery?: (subgraph: SubgraphName, sql: string) => void;
@@ -129,7 +134,7 @@ export async function startAgora(options: AgoraOptions): Promise<RunningAgora> {
     const onQuery = options.onQuery;
     const server = await startSubgraphService({
       name,
-      databaseUrl,
+      databaseUrl: options.routeDatabase === undefined ? databaseUrl : await options.routeDatabase(name, databaseUrl),
       migrationsDir,
       serve,
       build,

@@ -7,6 +7,7 @@ import {
 import type { GraphQLSchema } from 'graphql';
 import { maskError } from '@agora/errors';
 import { createDocumentStore } from './byteBoundedCache.js';
+import { answerDatabaseOutage } from './databaseOutage.js';
 import { requireGatewaySecret } from './gatewaySecret.js';
 import { serveGraphQL, type RunningServer } from './graphqlServer.js';
 import { readClientAddress, readIdentity, type Identity } from './identity.js';
@@ -90,7 +91,8 @@ export function serveSubgraph<Context extends object>(
 
 /**
  * The Apollo server of a subgraph, the same however it is hosted (a long-lived service or a
- * function): errors masked in production, no landing page, no inline traces.
+ * function): errors masked in production, a database outage answered SERVICE_UNAVAILABLE, no
+ * landing page, no inline traces.
  */
 export function createSubgraphApollo<Context extends object>(
   subgraph: SubgraphDefinition<Context>,
@@ -104,7 +106,8 @@ export function createSubgraphApollo<Context extends object>(
     includeStacktraceInErrorResponses: false,
     // The host owns shutdown (runService drains, then closes pools; a platform ends a function).
     stopOnTerminationSignals: false,
-    formatError: (formatted) => maskError(formatted, { production: options.production }),
+    formatError: (formatted, error) =>
+      maskError(answerDatabaseOutage(formatted, error, subgraph.name), { production: options.production }),
     documentStore: createDocumentStore(SUBGRAPH_DOCUMENT_CACHE_BYTES),
     plugins: [...plugins, ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled()],
   });

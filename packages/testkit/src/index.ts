@@ -23,6 +23,7 @@ export { inParallel } from './inParallel.js';
 export { ephemeralRangeStart, freePortsOutsideEphemeralRange } from './ports.js';
 export { startFaultProxy, type FaultMode, type FaultProxy } from './faultProxy.js';
 export { startTcpFaultProxy, type TcpFaultMode, type TcpFaultProxy } from './tcpFaultProxy.js';
+export { routeThroughTcpFaultProxy } from './routeThroughTcpFaultProxy.js';
 export { createTestSubscriber, type TestSubscriber, type TestSubscription } from './subscriber.js';
 export {
   invokeThroughGcf,

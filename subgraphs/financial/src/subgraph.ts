@@ -35,8 +35,6 @@ export function createFinancialSubgraph(deps: FinancialDeps): SubgraphDefinition
       deposits,
       loaders: createFinancialLoaders(accounts, billing),
     }),
-    checkReadiness: async () => {
-      await deps.db.query('SELECT 1');
-    },
+    checkReadiness: () => deps.db.ping(),
   };
 }

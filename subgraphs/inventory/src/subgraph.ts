@@ -26,8 +26,6 @@ export function createInventorySubgraph(deps: InventoryDeps): SubgraphDefinition
     name: 'inventory',
     schema: buildSchemaFromFile(INVENTORY_SCHEMA_PATH, resolvers),
     createContext: (viewer) => ({ viewer, products, reservations, loaders: createProductLoaders(products) }),
-    checkReadiness: async () => {
-      await deps.db.query('SELECT 1');
-    },
+    checkReadiness: () => deps.db.ping(),
   };
 }

@@ -102,9 +102,7 @@ export function createOrdersSubgraph(deps: OrdersDeps): SubgraphDefinition<Order
         cart: createCart({ carts, findProduct: (id) => productInfoById.load(id) }),
       };
     },
-    checkReadiness: async () => {
-      await deps.db.query('SELECT 1');
-    },
+    checkReadiness: () => deps.db.ping(),
     start: () => recovery.start(),
     stop: () => recovery.stop(),
     tick: () => recovery.recoverOnce(),

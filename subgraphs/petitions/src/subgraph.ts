@@ -62,9 +62,7 @@ export function createPetitionsSubgraph(deps: PetitionsDeps): SubgraphDefinition
       openList,
       loaders: createPetitionLoaders(store, viewer?.userId ?? null),
     }),
-    checkReadiness: async () => {
-      await deps.db.query('SELECT 1');
-    },
+    checkReadiness: () => deps.db.ping(),
     start: async () => {
       await openList
         .rebuild()

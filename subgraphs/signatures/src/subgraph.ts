@@ -91,9 +91,7 @@ export function createSignaturesSubgraph(deps: SignaturesDeps): SubgraphDefiniti
       counts,
       loaders: createSignatureLoaders(signatures, counts, viewer?.userId ?? null),
     }),
-    checkReadiness: async () => {
-      await deps.db.query('SELECT 1');
-    },
+    checkReadiness: () => deps.db.ping(),
     start: async () => {
       await replica.start();
       await reconcile();

@@ -62,9 +62,7 @@ export function createUsersSubgraph(deps: UsersDeps): SubgraphDefinition<UsersCo
       store,
       loaders: createUserLoaders(store),
     }),
-    checkReadiness: async () => {
-      await deps.db.query('SELECT 1');
-    },
+    checkReadiness: () => deps.db.ping(),
     start: async () => {
       await republish();
       timer = setInterval(() => void republish(), deps.revocationRepublishIntervalMs);
