@@ -3,7 +3,11 @@ import { SUBGRAPHS, type SubgraphName } from '@agora/schema';
 
 export type ServiceName = 'gateway' | SubgraphName;
 
-/** What one service needs from the cluster, as its README and its config reader say. */
+/**
+ * What one service needs from the cluster, as its README and its config reader say. The
+ * chart's catalogue (chart/templates/_helpers.tpl) and docker-compose.yml state the same;
+ * tests check that they agree with this.
+ */
 export interface ServiceSpec {
   name: ServiceName;
   port: number;
@@ -53,16 +57,27 @@ export const SERVICES: readonly ServiceSpec[] = [
   })),
 ];
 
-/** The Deployment and Service of a service are both named after it. */
-export function resourceName(name: ServiceName): string {
-  return `agora-${name}`;
+/**
+ * The variables a service is started with, by name, in the order the chart gives them: its
+ * port, the gateway secret, its database, Redis, its half of the token key pair, its peers'
+ * URLs, and for the gateway the proxies it trusts.
+ */
+export function environmentNames(spec: ServiceSpec): string[] {
+  return [
+    'PORT',
+    ...(spec.metricsPort === undefined ? [] : ['METRICS_PORT']),
+    'GATEWAY_SECRET',
+    ...(spec.database ? ['DATABASE_URL'] : []),
+    ...(spec.redis ? ['REDIS_URL', 'REDIS_PREFIX'] : []),
+    ...(spec.tokenKey === 'none'
+      ? []
+      : ['JWT_KEY_ID', spec.tokenKey === 'private' ? 'JWT_PRIVATE_KEY' : 'JWT_PUBLIC_KEY']),
+    ...spec.peers.map((peer) => `${peer.toUpperCase()}_URL`),
+    ...(spec.name === 'gateway' ? ['TRUSTED_PROXY_HOPS'] : []),
+  ];
 }
 
-export function serviceUrl(name: SubgraphName): string {
-  const port = SERVICES.find((service) => service.name === name)?.port;
-  return `http://${resourceName(name)}:${port}/graphql`;
-}
-
-export function selectorLabels(name: ServiceName): Record<string, string> {
-  return { 'app.kubernetes.io/name': name, 'app.kubernetes.io/part-of': 'agora' };
+/** Every service runs from the one image, picked by this argument. */
+export function commandOf(name: ServiceName): string[] {
+  return ['--service', name];
 }
