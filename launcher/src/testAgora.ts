@@ -25,8 +25,12 @@ import { allInOneGatewayDeps, startAgora, type AgoraOptions } from './startAgora
 
 /** Checkout as tests run it: recovery only when a test asks, limits no test reaches by accident. */
 export const TEST_CHECKOUT_SETTINGS: CheckoutSettings = {
+  deadlineMs: 5_000,
+  retry: { initialBackoffMs: 20, maxBackoffMs: 200 },
   recoveryDeadlineMs: 30_000,
   recoveryIntervalMs: 3_600_000,
+  recoveryBatchSize: 100,
+  recoveryConcurrency: 8,
   duplicateWaitMs: 10_000,
   limits: { perUser: 10_000, perAddress: 100_000 },
 };

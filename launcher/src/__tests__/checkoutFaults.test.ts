@@ -11,8 +11,12 @@ import {
   type Databases,
 } from './checkoutHelpers.js';
 
-/** Calls from orders to financial time out after this; recovery takes over orders this stale. */
+/**
+ * Calls from orders to financial time out after this; a checkout stops trying after its
+ * deadline; recovery takes over orders this stale.
+ */
 const SERVICE_TIMEOUT_MS = 400;
+const CHECKOUT_DEADLINE_MS = 1_000;
 const RECOVERY_DEADLINE_MS = 1_500;
 
 describe('checkout when financial fails', () => {
@@ -25,6 +29,7 @@ describe('checkout when financial fails', () => {
       serviceTimeoutMs: SERVICE_TIMEOUT_MS,
       checkout: {
         ...TEST_CHECKOUT_SETTINGS,
+        deadlineMs: CHECKOUT_DEADLINE_MS,
         recoveryDeadlineMs: RECOVERY_DEADLINE_MS,
         recoveryIntervalMs: 100,
         duplicateWaitMs: 0,

@@ -22,6 +22,8 @@ export interface RequestOptions {
    * idempotent, since a timed-out call may have taken effect.
    */
   retry?: boolean;
+  /** The caller's own deadline: aborting it ends the call (and its retries) as a timeout does. */
+  signal?: AbortSignal;
 }
 
 /** The called service answered, but with GraphQL errors: a bug or a contract mismatch. */
@@ -29,6 +31,8 @@ export class ServiceCallError extends Error {
   constructor(
     service: string,
     readonly messages: string[],
+    /** Each error's `extensions.code` where it has one (SERVICE_UNAVAILABLE: its own dependency is away). */
+    readonly codes: string[] = [],
   ) {
     super(`The ${service} service answered with errors: ${messages.join('; ')}`);
     this.name = 'ServiceCallError';
@@ -41,7 +45,7 @@ export interface ServiceClient {
 
 interface GraphQLResponse<Data> {
   data?: Data | null;
-  errors?: { message: string }[];
+  errors?: { message: string; extensions?: { code?: unknown } }[];
 }
 
 /**
@@ -53,7 +57,11 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
   const timeoutMs = options.timeoutMs ?? 2_000;
   const retries = options.retries ?? 2;
 
-  async function attempt<Data>(body: string, identity: Identity | null): Promise<GraphQLResponse<Data>> {
+  async function attempt<Data>(
+    body: string,
+    identity: Identity | null,
+    signal: AbortSignal | undefined,
+  ): Promise<GraphQLResponse<Data>> {
     const response = await fetch(options.url, {
       method: 'POST',
       headers: {
@@ -65,7 +73,10 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
         ...identityHeaders(identity),
       },
       body,
-      signal: AbortSignal.timeout(timeoutMs),
+      signal:
+        signal === undefined
+          ? AbortSignal.timeout(timeoutMs)
+          : AbortSignal.any([AbortSignal.timeout(timeoutMs), signal]),
     });
     if (response.status >= 500) throw new Error(`HTTP ${response.status}`);
     return (await response.json()) as GraphQLResponse<Data>;
@@ -76,14 +87,18 @@ export function createServiceClient(options: ServiceClientOptions): ServiceClien
       const body = JSON.stringify({ query, variables });
       const attempts = requestOptions.retry === false ? 1 : retries + 1;
       let lastError: unknown;
-      for (let n = 0; n < attempts; n++) {
+      const signal = requestOptions.signal;
+      for (let n = 0; n < attempts && signal?.aborted !== true; n++) {
         if (n > 0) await delay(backoffMs(n));
         try {
-          const result = await attempt<Data>(body, requestOptions.identity ?? null);
+          const result = await attempt<Data>(body, requestOptions.identity ?? null, signal);
           if (result.errors !== undefined && result.errors.length > 0) {
             throw new ServiceCallError(
               options.service,
               result.errors.map((error) => error.message),
+              result.errors.flatMap(({ extensions }) =>
+                typeof extensions?.code === 'string' ? [extensions.code] : [],
+              ),
             );
           }
           if (result.data === undefined || result.data === null) {

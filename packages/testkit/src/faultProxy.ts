@@ -19,6 +19,8 @@ export interface FaultProxy {
   setMode(mode: FaultMode): void;
   /** Calls that reached the service since the proxy started. */
   forwarded(): number;
+  /** Calls cut by `down` since the proxy started. */
+  refused(): number;
   /** Calls the proxy holds right now (slow modes), not yet forwarded or answered. */
   held(): number;
   stop(): Promise<void>;
@@ -33,6 +35,7 @@ const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
   let mode: FaultMode = { kind: 'pass' };
   let forwarded = 0;
+  let refused = 0;
   let held = 0;
   const sockets = new Set<Socket>();
 
@@ -47,6 +50,7 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
   const server = http.createServer(async (request, response) => {
     const current = mode;
     if (current.kind === 'down') {
+      refused++;
       request.socket.destroy();
       return;
     }
@@ -77,6 +81,7 @@ export async function startFaultProxy(targetUrl: string): Promise<FaultProxy> {
       mode = next;
     },
     forwarded: () => forwarded,
+    refused: () => refused,
     held: () => held,
     async stop() {
       for (const socket of sockets) socket.destroy();

@@ -30,6 +30,7 @@ export {
   loadOrdersConfig,
   readCheckoutSettings,
   type CheckoutLimits,
+  type CheckoutRetry,
   type CheckoutSettings,
   type OrdersConfig,
 } from './config.js';
@@ -68,6 +69,8 @@ export function createOrdersSubgraph(deps: OrdersDeps): SubgraphDefinition<Order
     users: createUsersClient(deps.users),
     logger: deps.logger,
     duplicateWaitMs: deps.checkout.duplicateWaitMs,
+    deadlineMs: deps.checkout.deadlineMs,
+    retry: deps.checkout.retry,
     limiter: deps.rateLimiter,
     limits: deps.checkout.limits,
   });
@@ -79,6 +82,8 @@ export function createOrdersSubgraph(deps: OrdersDeps): SubgraphDefinition<Order
     logger: deps.logger,
     deadlineMs: deps.checkout.recoveryDeadlineMs,
     intervalMs: deps.checkout.recoveryIntervalMs,
+    batchSize: deps.checkout.recoveryBatchSize,
+    concurrency: deps.checkout.recoveryConcurrency,
   });
   const checkoutOutcomes = new Counter({
     name: 'agora_checkout_outcomes_total',

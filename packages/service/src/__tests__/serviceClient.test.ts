@@ -107,4 +107,49 @@ describe('createServiceClient', () => {
       await server.close();
     }
   });
+
+  it("should hand over each error's code, so a caller can tell an outage behind the service from a bug", async () => {
+    const server = await startServer([
+      (_request, response) => {
+        response.setHeader('content-type', 'application/json');
+        const errors = [{ message: 'database away', extensions: { code: 'SERVICE_UNAVAILABLE' } }, { message: 'bare' }];
+        response.end(JSON.stringify({ data: null, errors }));
+      },
+    ]);
+    try {
+      const client = createServiceClient({ service: 'inventory', url: server.url, gatewaySecret: 'x' });
+      await expect(client.request('{ answer }')).rejects.toMatchObject({
+        messages: ['database away', 'bare'],
+        codes: ['SERVICE_UNAVAILABLE'],
+      });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("should end the call, and try no more, when the caller's signal aborts before the service answers", async () => {
+    const server = await startServer([silent]);
+    try {
+      const client = createServiceClient({
+        service: 'financial',
+        url: server.url,
+        gatewaySecret: 'x',
+        timeoutMs: 60_000,
+        retries: 3,
+      });
+      const caller = new AbortController();
+      const answer = client.request('{ answer }', {}, { signal: caller.signal });
+      await eventuallyReceived(server.requests, 1);
+      caller.abort();
+      await expect(answer).rejects.toMatchObject({ extensions: { code: 'SERVICE_UNAVAILABLE' } });
+      expect(server.requests).toHaveLength(1);
+    } finally {
+      await server.close();
+    }
+  });
 });
+
+/** Waits until the server has received `count` requests. */
+async function eventuallyReceived(requests: readonly unknown[], count: number): Promise<void> {
+  while (requests.length < count) await new Promise((resolve) => setTimeout(resolve, 5));
+}

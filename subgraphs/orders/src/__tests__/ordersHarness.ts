@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { runMigrations } from '@agora/db';
 import { silentLogger, type ServiceClient, createServiceMetrics } from '@agora/service';
 import { createTestDatabase, serveTestSubgraph } from '@agora/testkit';
-import { ORDERS_MIGRATIONS_DIR, createOrdersSubgraph } from '../subgraph.js';
+import { ORDERS_MIGRATIONS_DIR, createOrdersSubgraph, type OrdersDeps } from '../subgraph.js';
 
 export interface FakeProduct {
   id: string;
@@ -44,8 +44,8 @@ function unreachable(service: string): ServiceClient {
   };
 }
 
-/** The orders subgraph on its own fresh database, with a fake inventory. */
-export async function startOrders(products: FakeProduct[]) {
+/** The orders subgraph on its own fresh database, with a fake inventory (or the peers and settings of `overrides`). */
+export async function startOrders(products: FakeProduct[], overrides: Partial<Omit<OrdersDeps, 'db'>> = {}) {
   const database = await createTestDatabase('orders');
   await runMigrations(database.db, ORDERS_MIGRATIONS_DIR);
   const inventory = createFakeInventory(products);
@@ -58,13 +58,18 @@ export async function startOrders(products: FakeProduct[]) {
       users: unreachable('users'),
       rateLimiter: new MemRateLimiter(),
       checkout: {
+        deadlineMs: 1_000,
+        retry: { initialBackoffMs: 20, maxBackoffMs: 200 },
         recoveryDeadlineMs: 3_600_000,
         recoveryIntervalMs: 3_600_000,
+        recoveryBatchSize: 100,
+        recoveryConcurrency: 8,
         duplicateWaitMs: 0,
         limits: { perUser: 100, perAddress: 100 },
       },
       logger: silentLogger,
       metrics: createServiceMetrics('orders'),
+      ...overrides,
     }),
   );
   return {

@@ -1,4 +1,4 @@
-import type { ServiceClient } from '@agora/service';
+import type { RequestOptions, ServiceClient } from '@agora/service';
 
 export interface Money {
   amount: number;
@@ -68,13 +68,13 @@ type ChargeEntity =
  */
 export function createFinancialClient(client: ServiceClient) {
   return {
-    async chargeOrder(orderId: string, userId: string, total: Money): Promise<ChargeOutcome> {
-      const data = await client.request<{ chargeOrder: ChargeEntity }>(CHARGE_MUTATION, {
-        orderId,
-        userId,
-        amount: total.amount,
-        currency: total.currency,
-      });
+    /** `options` for the checkout, which retries on its own deadline. */
+    async chargeOrder(orderId: string, userId: string, total: Money, options?: RequestOptions): Promise<ChargeOutcome> {
+      const data = await client.request<{ chargeOrder: ChargeEntity }>(
+        CHARGE_MUTATION,
+        { orderId, userId, amount: total.amount, currency: total.currency },
+        options,
+      );
       const result = data.chargeOrder;
       switch (result.__typename) {
         case 'Payment':

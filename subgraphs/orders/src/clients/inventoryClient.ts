@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import { isUuid } from '@agora/db';
-import type { ServiceClient } from '@agora/service';
+import type { RequestOptions, ServiceClient } from '@agora/service';
 
 /** What orders needs to know about a product: its current price and stock. */
 export interface ProductInfo {
@@ -122,11 +122,16 @@ export function createInventoryClient(client: ServiceClient) {
     },
 
     /** Takes the lines from stock for the order, all or none; idempotent per order. */
-    async reserveStock(orderId: string, lines: readonly StockLine[]): Promise<ReserveOutcome> {
-      const data = await client.request<{ reserveStock: ReservationEntity | ShortageEntity }>(RESERVE_MUTATION, {
-        orderId,
-        lines: lines.map(({ productId, quantity }) => ({ productId, quantity })),
-      });
+    async reserveStock(
+      orderId: string,
+      lines: readonly StockLine[],
+      options?: RequestOptions,
+    ): Promise<ReserveOutcome> {
+      const data = await client.request<{ reserveStock: ReservationEntity | ShortageEntity }>(
+        RESERVE_MUTATION,
+        { orderId, lines: lines.map(({ productId, quantity }) => ({ productId, quantity })) },
+        options,
+      );
       const result = data.reserveStock;
       if (result.__typename === 'StockShortage') {
         return {

@@ -5,11 +5,12 @@ import { ServiceCallError, firstExceededLimit, userAndAddressChecks, type Identi
 import type { FinancialClient } from '../clients/financialClient.js';
 import type { InventoryClient, ProductInfo } from '../clients/inventoryClient.js';
 import type { UsersClient } from '../clients/usersClient.js';
-import type { CheckoutLimits } from '../config.js';
+import type { CheckoutLimits, CheckoutRetry } from '../config.js';
 import type { CartItemRecord, CartStore } from '../store/cartStore.js';
 import type { CheckoutStore, NewOrderLine } from '../store/checkoutStore.js';
 import type { Money, OrderRecord } from '../store/orderStore.js';
 import type { OrderSettlement } from './orderSettlement.js';
+import { isRetryable, retryUntil } from './retry.js';
 
 export type CheckoutOutcome =
   | { kind: 'order'; order: OrderRecord }
@@ -30,6 +31,9 @@ export interface CheckoutDeps {
   logger: Logger;
   /** How long a duplicate request waits for the checkout already running under its key. */
   duplicateWaitMs: number;
+  /** How long a checkout tries the reservation and the charge again through an outage. */
+  deadlineMs: number;
+  retry: CheckoutRetry;
   limiter: RateLimiter;
   limits: CheckoutLimits;
 }
@@ -62,17 +66,19 @@ const IN_PROGRESS = 'This checkout is still in progress; ask again with the same
 /**
  * The checkout saga: cart → session check → PENDING order under the idempotency key →
  * stock reserved → account charged → PAID, cart emptied, stock sold. A shortage or a decline
- * ends it with nothing held and nothing taken; a service that does not answer leaves the order
- * PENDING for the recovery loop, which finishes or undoes it.
+ * ends it with nothing held and nothing taken. A service that does not answer is asked again
+ * (the reservation and the charge are idempotent per order) until the checkout's deadline;
+ * past it, the order stays PENDING for the recovery loop, which finishes or undoes it.
  */
 export function createCheckout(deps: CheckoutDeps) {
   /**
    * A call that failed leaves the order PENDING, for the recovery loop to finish or undo. A
-   * service that answered with errors means a contract bug, which is logged as one.
+   * service that answered with errors other than SERVICE_UNAVAILABLE means a contract bug,
+   * which is logged as one.
    */
   function interrupted(orderId: string) {
     return (error: unknown): never => {
-      if (error instanceof ServiceCallError)
+      if (error instanceof ServiceCallError && !isRetryable(error))
         deps.logger.error('checkout call refused', { orderId, error: error.message });
       if (error instanceof ServiceUnavailableError || error instanceof ServiceCallError) {
         throw new ServiceUnavailableError(INTERRUPTED);
@@ -125,12 +131,16 @@ export function createCheckout(deps: CheckoutDeps) {
     return outcomeOf(await whenNotPending(order));
   }
 
+  /** `deadline` (epoch ms): no call is tried again after it. */
   async function runSaga(
     order: OrderRecord,
     lines: NewOrderLine[],
     products: Map<string, ProductInfo>,
+    deadline: number,
   ): Promise<CheckoutOutcome> {
-    const reserved = await deps.inventory.reserveStock(order.id, lines).catch(interrupted(order.id));
+    const reserved = await retryUntil(deadline, deps.retry, (options) =>
+      deps.inventory.reserveStock(order.id, lines, options),
+    ).catch(interrupted(order.id));
     if (reserved.kind === 'shortage') {
       const ended = await deps.settlement.endUnpaid(order.id, 'REJECTED', {
         kind: 'insufficientStock',
@@ -150,9 +160,10 @@ export function createCheckout(deps: CheckoutDeps) {
     );
     if (priced.totalAmount === 0) return outcomeOf(await deps.settlement.completePaid(order.id));
 
-    const charged = await deps.financial
-      .chargeOrder(order.id, order.userId, { amount: priced.totalAmount, currency: priced.currency })
-      .catch(interrupted(order.id));
+    const total = { amount: priced.totalAmount, currency: priced.currency };
+    const charged = await retryUntil(deadline, deps.retry, (options) =>
+      deps.financial.chargeOrder(order.id, order.userId, total, options),
+    ).catch(interrupted(order.id));
     switch (charged.kind) {
       case 'charged':
         return outcomeOf(await deps.settlement.completePaid(order.id));
@@ -184,6 +195,7 @@ export function createCheckout(deps: CheckoutDeps) {
   return {
     /** `clientAddress` is where the caller calls from, as the gateway saw it (null: not known). */
     async checkout(viewer: Identity, idempotencyKey: string, clientAddress: string | null): Promise<CheckoutOutcome> {
+      const deadline = Date.now() + deps.deadlineMs;
       const problem = checkIdempotencyKey(idempotencyKey);
       if (problem !== null) return { kind: 'invalidInput', problem };
       const limited = await overLimit(viewer.userId, clientAddress);
@@ -219,7 +231,7 @@ export function createCheckout(deps: CheckoutDeps) {
         // The same key, at the same moment, from another request: answer what that one does.
         return replay((await deps.store.findOrderByKey(viewer.userId, idempotencyKey)) as OrderRecord, items);
       }
-      return runSaga(order, lines, products);
+      return runSaga(order, lines, products, deadline);
     },
   };
 }

@@ -36,16 +36,19 @@ export function createCheckoutStore(db: Db) {
     ])) as OrderRecord;
   }
 
-  /** Claims orders for the recovery loop: bumps updated_at so other instances skip them for a while. */
-  function claim(condition: string, olderThanMs: number, limit: number) {
+  /**
+   * Claims orders for the recovery loop: bumps updated_at, so other instances (whose claims
+   * skip the rows this one holds) and later claims before the next cutoff leave them alone.
+   */
+  function claim(condition: string, staleBefore: Date, limit: number) {
     return db.query<OrderRecord>(
       `UPDATE orders SET updated_at = now()
        WHERE id IN (
-         SELECT id FROM orders WHERE ${condition} AND updated_at < now() - make_interval(secs => $1::float / 1000)
+         SELECT id FROM orders WHERE ${condition} AND updated_at < $1
          ORDER BY updated_at LIMIT $2 FOR UPDATE SKIP LOCKED
        )
        RETURNING ${ORDER_COLUMNS}`,
-      [olderThanMs, limit],
+      [staleBefore, limit],
     );
   }
 
@@ -166,14 +169,22 @@ export function createCheckoutStore(db: Db) {
       return findOrder(orderId);
     },
 
-    /** PENDING orders untouched for longer than the deadline: interrupted checkouts. */
-    claimStalePending(olderThanMs: number, limit: number) {
-      return claim(`status = 'PENDING'`, olderThanMs, limit);
+    /** The moment `olderThanMs` ago by the database's clock, which every updated_at is written by. */
+    async staleBefore(olderThanMs: number): Promise<Date> {
+      const row = await db.queryOne<{ at: Date }>(`SELECT now() - make_interval(secs => $1::float / 1000) AS at`, [
+        olderThanMs,
+      ]);
+      return (row as { at: Date }).at;
+    },
+
+    /** PENDING orders untouched since `staleBefore`: interrupted checkouts. */
+    claimStalePending(staleBefore: Date, limit: number) {
+      return claim(`status = 'PENDING'`, staleBefore, limit);
     },
 
     /** Ended orders inventory was not told about yet, and paid orders whose cancel did not complete. */
-    claimUnfinished(olderThanMs: number, limit: number) {
-      return claim(UNFINISHED, olderThanMs, limit);
+    claimUnfinished(staleBefore: Date, limit: number) {
+      return claim(UNFINISHED, staleBefore, limit);
     },
   };
 }
