@@ -105,7 +105,8 @@ export function loadGatewayConfig(env: Env, subgraphNames: readonly string[]): G
         audience: r.string('JWT_AUDIENCE', DEFAULT_TOKEN_AUDIENCE),
       },
       subgraphUrls,
-      subgraphTimeoutMs: r.int('SUBGRAPH_TIMEOUT_MS', { default: 5_000, min: 50, max: 120_000 }),
+      // Above orders' checkout deadline (8 s), so that a shopper gets orders' own answer.
+      subgraphTimeoutMs: r.int('SUBGRAPH_TIMEOUT_MS', { default: 10_000, min: 50, max: 120_000 }),
       maxBodyBytes: r.int('MAX_BODY_BYTES', { default: 100_000, min: 1_000, max: 10_000_000 }),
       metricsPort: readMetricsPort(r),
       metricsOperationNames: readOperationNames(r),
