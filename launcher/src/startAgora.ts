@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { createAdapters, type Adapters } from '@agora/adapters';
+import { createAdapters, type Adapters, type RedisSettings } from '@agora/adapters';
 import { withDatabase } from '@agora/db';
 import { FINANCIAL_MIGRATIONS_DIR, createFinancialSubgraph } from '@agora/financial';
 import {
@@ -33,6 +33,8 @@ export interface AgoraOptions {
   /** Redis server; without it pub/sub and the key-value store run in this process. */
   redisUrl: string | undefined;
   redisPrefix: string;
+  /** Deadlines on Redis (its adapters' defaults where not given; tests shorten or name them). */
+  redisSettings?: Partial<RedisSettings> | undefined;
   host: string;
   gatewayPort: number;
   /** Where the gateway's `/metrics` is served (0: any free port; null: not served). */
@@ -110,6 +112,7 @@ export async function startAgora(options: AgoraOptions): Promise<RunningAgora> {
   const adapters = createAdapters({
     redisUrl: options.redisUrl,
     prefix: options.redisPrefix,
+    redisSettings: options.redisSettings,
     onHandlerError: (error) => options.logger.error('pub/sub handler failed', { error }),
   });
   const started: RunningServer[] = [];

@@ -112,12 +112,17 @@ export async function startTestAgora(overrides: Partial<AgoraOptions> = {}) {
     ...agora,
     /**
      * Another gateway in front of the same subgraphs and on the same Redis, as a second
-     * replica would be, with the gateway settings of `overrides` (e.g. trustedProxyHops). Stop it
-     * before the federation.
+     * replica would be, with the gateway settings of `overrides` (e.g. trustedProxyHops, or a
+     * `redisUrl` reaching the same Redis another way). Stop it before the federation.
      */
     async startSecondGateway(overrides: Partial<AgoraOptions> = {}): Promise<{ url: string; stop(): Promise<void> }> {
-      const adapters = createAdapters({ redisUrl: options.redisUrl, prefix: options.redisPrefix });
-      const deps = await allInOneGatewayDeps({ ...options, ...overrides }, adapters, agora.subgraphUrls);
+      const merged = { ...options, ...overrides };
+      const adapters = createAdapters({
+        redisUrl: merged.redisUrl,
+        prefix: merged.redisPrefix,
+        redisSettings: merged.redisSettings,
+      });
+      const deps = await allInOneGatewayDeps(merged, adapters, agora.subgraphUrls);
       const gateway = await serveGateway(deps, {
         port: 0,
         host: '127.0.0.1',

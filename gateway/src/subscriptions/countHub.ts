@@ -3,6 +3,9 @@ import type { Logger } from '@agora/service';
 
 export type CountListener = (signatureCount: number) => void;
 
+/** Reads a petition's count as it is now (through the gateway, as a watcher's first count is). */
+export type CountReader = () => Promise<number>;
+
 export interface CountHubOptions {
   pubsub: PubSub;
   logger: Logger;
@@ -16,6 +19,8 @@ interface Topic {
   delivered: number;
   timer: NodeJS.Timeout | undefined;
   unsubscribe: Promise<Unsubscribe>;
+  /** How to catch up when counts may have been missed (the first watcher's reader). */
+  readCount: CountReader;
 }
 
 /**
@@ -40,15 +45,28 @@ export function createCountHub(options: CountHubOptions) {
     topic.timer ??= setTimeout(() => flush(topic), options.coalesceMs);
   }
 
+  /** After the broker connection came back: counts published meanwhile were lost, so read the count. */
+  function catchUp(petitionId: string, topic: Topic): void {
+    topic
+      .readCount()
+      .then((signatureCount) => receive(petitionId, { petitionId, signatureCount }))
+      .catch((error: unknown) =>
+        options.logger.warn('could not read a count missed while pub/sub was away', { error }),
+      );
+  }
+
   /** The broker subscription for a petition; forgotten if it fails, so the next watch tries again. */
-  function subscribe(petitionId: string): Topic {
+  function subscribe(petitionId: string, readCount: CountReader): Topic {
     const topic: Topic = {
       listeners: new Set(),
       latest: 0,
       delivered: 0,
       timer: undefined,
-      unsubscribe: options.pubsub.subscribe(TOPICS.signatureCount(petitionId), (message) =>
-        receive(petitionId, message),
+      readCount,
+      unsubscribe: options.pubsub.subscribe(
+        TOPICS.signatureCount(petitionId),
+        (message) => receive(petitionId, message),
+        () => catchUp(petitionId, topic),
       ),
     };
     topics.set(petitionId, topic);
@@ -68,10 +86,11 @@ export function createCountHub(options: CountHubOptions) {
 
     /**
      * Calls `listener` with each new count of the petition until the returned function is
-     * called (once or more: only the first call does anything).
+     * called (once or more: only the first call does anything). `readCount` is how the hub
+     * catches up after pub/sub lost messages (its connection to the broker broke).
      */
-    async watch(petitionId: string, listener: CountListener): Promise<() => Promise<void>> {
-      const current = topics.get(petitionId) ?? subscribe(petitionId);
+    async watch(petitionId: string, listener: CountListener, readCount: CountReader): Promise<() => Promise<void>> {
+      const current = topics.get(petitionId) ?? subscribe(petitionId, readCount);
       current.listeners.add(listener);
       try {
         await current.unsubscribe;

@@ -4,6 +4,7 @@ import {
   Kind,
   execute,
   getOperationAST,
+  parse,
   print,
   valueFromAST,
   type DocumentNode,
@@ -41,6 +42,9 @@ interface UpdateSource {
   signatureCount: number;
   fetched: Record<string, unknown>;
 }
+
+/** A petition's count as it is now, for catching up after pub/sub lost messages. */
+const COUNT_QUERY = parse('query ($id: ID!) { petition(id: $id) { signatureCount } }');
 
 /** What a selection of event fields only needs beyond the event: nothing. */
 const NOTHING_FETCHED: ExecutionResult = { data: {} };
@@ -144,7 +148,13 @@ export function createCountSubscriptions(options: CountSubscriptionOptions) {
 
     // Watch before reading the current count, so a count published meanwhile is not missed.
     const mailbox = createMailbox();
-    const stopWatching = await options.hub.watch(petitionId, mailbox.put);
+    const readCount = async () => {
+      const result = await options.runQuery(COUNT_QUERY, { id: petitionId }, caller);
+      const count = (result.data?.['petition'] as { signatureCount: number } | null | undefined)?.signatureCount;
+      if (count === undefined) throw new Error(`no count for petition ${petitionId}: ${JSON.stringify(result.errors)}`);
+      return count;
+    };
+    const stopWatching = await options.hub.watch(petitionId, mailbox.put, readCount);
     let first: ExecutionResult;
     try {
       first = await options.runQuery(query, variables, caller);

@@ -6,7 +6,7 @@ import { MemRateLimiter } from './memRateLimiter.js';
 import type { PubSub } from './pubSub.js';
 import type { RankedSet } from './rankedSet.js';
 import type { RateLimiter } from './rateLimiter.js';
-import { connectRedis } from './redis.js';
+import { closeRedis, connectRedis, type RedisSettings } from './redis.js';
 import { RedisKeyValueStore } from './redisKeyValueStore.js';
 import { RedisPubSub } from './redisPubSub.js';
 import { RedisRankedSet } from './redisRankedSet.js';
@@ -27,6 +27,8 @@ export interface AdapterOptions {
   redisUrl: string | undefined;
   prefix: string;
   onHandlerError?: (error: unknown) => void;
+  /** Deadlines of every Redis connection (DEFAULT_REDIS_SETTINGS where not given). */
+  redisSettings?: Partial<RedisSettings> | undefined;
 }
 
 /** Redis-backed adapters when a URL is given, otherwise their in-process twins. */
@@ -43,8 +45,8 @@ export function createAdapters(options: AdapterOptions): Adapters {
     };
   }
   // One connection for commands; pub/sub keeps its own (a subscribed connection can do nothing else).
-  const redis = connectRedis(options.redisUrl, 'commands');
-  const pubsub = new RedisPubSub(options.redisUrl, options.prefix, options.onHandlerError);
+  const redis = connectRedis(options.redisUrl, 'commands', options.redisSettings);
+  const pubsub = new RedisPubSub(options.redisUrl, options.prefix, options.onHandlerError, options.redisSettings);
   return {
     kind: 'redis',
     pubsub,
@@ -52,7 +54,7 @@ export function createAdapters(options: AdapterOptions): Adapters {
     rankedSets: new RedisRankedSet(redis, options.prefix),
     rateLimiter: new RedisRateLimiter(redis, options.prefix),
     async close() {
-      await Promise.all([pubsub.close(), redis.quit()]);
+      await Promise.all([pubsub.close(), closeRedis(redis)]);
     },
   };
 }

@@ -7,7 +7,7 @@ export { MemRateLimiter } from './memRateLimiter.js';
 export type { Message, MessageHandler, PubSub, Unsubscribe } from './pubSub.js';
 export { ranksAfter, type Ranked, type RankedSet, type SetScoresOptions } from './rankedSet.js';
 export type { RateDecision, RateLimiter } from './rateLimiter.js';
-export { connectRedis } from './redis.js';
+export { DEFAULT_REDIS_SETTINGS, connectRedis, type RedisSettings } from './redis.js';
 export { RedisKeyValueStore } from './redisKeyValueStore.js';
 export { RedisPubSub } from './redisPubSub.js';
 export { RedisRankedSet } from './redisRankedSet.js';

@@ -100,6 +100,7 @@ export function createSignaturesSubgraph(deps: SignaturesDeps): SubgraphDefiniti
     },
     stop: async () => {
       clearInterval(reconciler);
+      counts.stop();
       await replica.stop();
     },
     // Without a subscription, reading the log is how launches and closes arrive.

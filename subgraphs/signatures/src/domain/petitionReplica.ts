@@ -88,9 +88,16 @@ export function createPetitionReplica(deps: ReplicaDeps) {
     },
 
     async start(): Promise<void> {
-      unsubscribe = await deps.pubsub.subscribe(TOPICS.petitionLifecycle, (message) => {
-        onMessage(message).catch((error: unknown) => deps.logger.error('could not apply a petition event', { error }));
-      });
+      unsubscribe = await deps.pubsub.subscribe(
+        TOPICS.petitionLifecycle,
+        (message) => {
+          onMessage(message).catch((error: unknown) =>
+            deps.logger.error('could not apply a petition event', { error }),
+          );
+        },
+        // Launches and closes published while pub/sub was away are in the log.
+        () => void catchUp(),
+      );
       await catchUp();
       timer = setInterval(() => void catchUp(), deps.syncIntervalMs);
       timer.unref();

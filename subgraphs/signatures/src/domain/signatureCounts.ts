@@ -8,6 +8,11 @@ const COUNTS = 'signatures:counts';
 const RANKING = 'signatures:open-ranking';
 /** Counts rebuilt per round trip. */
 const PAGE = 1_000;
+/**
+ * How often counts that could not reach Redis are tried again. Cheap while Redis is away (its
+ * commands fail at once), and it bounds how long Redis stays behind once it is back.
+ */
+const REPAIR_INTERVAL_MS = 200;
 
 /** Where counts are read from (COUNTS_SOURCE). */
 export type CountsSource = 'redis' | 'postgres';
@@ -24,12 +29,60 @@ export interface CountDeps {
 /**
  * The counts clients read, kept in Redis after PostgreSQL has committed them. Counts only
  * grow, so every write is "raise to at least" and the order writes land in does not matter.
- * PostgreSQL stays the truth: a missing or unreachable Redis count is read from it, and
- * `reconcile` rebuilds Redis from it (after a flush, or any drift).
+ * PostgreSQL stays the truth: a missing or unreachable Redis count is read from it, a count
+ * that could not be written to Redis (or published) is repaired from it as soon as Redis
+ * answers again, and `reconcile` rebuilds Redis from it (after a flush, or any drift). Every
+ * repair and every reconcile publishes the counts it wrote, so watchers converge too.
  */
 export function createSignatureCounts(deps: CountDeps) {
   const warn = (what: string) => (error: unknown) => deps.logger.warn(what, { error });
   let rebuilding: Promise<void> | null = null;
+  /** Petitions whose latest count Redis or the watchers may not have. */
+  const unrepaired = new Set<string>();
+  let repairTimer: NodeJS.Timeout | undefined;
+  let stopped = false;
+
+  function publish(counts: readonly SignatureCountRecord[]): Promise<void>[] {
+    return counts.map((count) =>
+      deps.pubsub.publish(TOPICS.signatureCount(count.petitionId), {
+        petitionId: count.petitionId,
+        signatureCount: count.count,
+      }),
+    );
+  }
+
+  /** Raises counts and ranking in Redis and publishes each count; rejects when any of it failed. */
+  async function write(counts: readonly SignatureCountRecord[]): Promise<void> {
+    const ranked = counts.map(toRanked);
+    const failed = firstFailure(
+      await Promise.allSettled([
+        deps.rankedSets.setScores(COUNTS, ranked, { onlyIfGreater: true }),
+        deps.rankedSets.setScores(RANKING, ranked, { onlyIfGreater: true, onlyIfPresent: true }),
+        ...publish(counts),
+      ]),
+    );
+    if (failed !== undefined) throw failed.reason;
+  }
+
+  function scheduleRepair(): void {
+    if (stopped) return;
+    repairTimer ??= setTimeout(() => void repair(), REPAIR_INTERVAL_MS);
+    repairTimer.unref();
+  }
+
+  /** Writes the counts PostgreSQL has now for every unrepaired petition; those that fail wait for the next try. */
+  async function repair(): Promise<void> {
+    const petitionIds = [...unrepaired];
+    unrepaired.clear();
+    try {
+      await write(await deps.store.findCounts(petitionIds));
+    } catch {
+      for (const petitionId of petitionIds) unrepaired.add(petitionId);
+    } finally {
+      repairTimer = undefined;
+      if (unrepaired.size > 0) scheduleRepair();
+    }
+  }
 
   async function reconcile(): Promise<void> {
     let after: string | null = null;
@@ -37,6 +90,8 @@ export function createSignatureCounts(deps: CountDeps) {
       const page: SignatureCountRecord[] = await deps.store.listCounts(after, PAGE);
       if (page.length === 0) break;
       await deps.rankedSets.setScores(COUNTS, page.map(toRanked), { onlyIfGreater: true });
+      // Watchers who missed a count (pub/sub lost it) get it here at the latest.
+      await publishAll(page);
       after = page.at(-1)?.petitionId ?? null;
     }
     const open = (await deps.store.findOpenCounts(null)).map(toRanked);
@@ -64,6 +119,11 @@ export function createSignatureCounts(deps: CountDeps) {
     return rebuilding;
   }
 
+  async function publishAll(counts: readonly SignatureCountRecord[]): Promise<void> {
+    const failed = firstFailure(await Promise.allSettled(publish(counts)));
+    if (failed !== undefined) warn('could not publish reconciled counts')(failed.reason);
+  }
+
   async function rankedFromPostgres(limit: number): Promise<string[]> {
     return (await deps.store.findOpenCounts(limit)).map((row) => row.petitionId);
   }
@@ -76,26 +136,26 @@ export function createSignatureCounts(deps: CountDeps) {
   return {
     reconcile: reconcileOnce,
 
-    /** After a commit: raise the counts, and tell watchers (the gateway) the new ones. */
+    /**
+     * After a commit: raise the counts, and tell watchers (the gateway) the new ones. Never
+     * fails: what Redis did not take is remembered and repaired from PostgreSQL once it does.
+     */
     async recorded(counts: readonly SignatureCountRecord[]): Promise<void> {
       if (counts.length === 0) return;
-      const ranked = counts.map(toRanked);
-      await Promise.all([
-        deps.rankedSets
-          .setScores(COUNTS, ranked, { onlyIfGreater: true })
-          .catch(warn('could not raise counts in Redis')),
-        deps.rankedSets
-          .setScores(RANKING, ranked, { onlyIfGreater: true, onlyIfPresent: true })
-          .catch(warn('could not raise the ranking in Redis')),
-        ...counts.map((count) =>
-          deps.pubsub
-            .publish(TOPICS.signatureCount(count.petitionId), {
-              petitionId: count.petitionId,
-              signatureCount: count.count,
-            })
-            .catch(warn('could not publish a signature count')),
-        ),
-      ]);
+      try {
+        await write(counts);
+      } catch (error) {
+        if (unrepaired.size === 0)
+          warn('could not bring counts up to date in Redis; repairing them once it answers')(error);
+        for (const count of counts) unrepaired.add(count.petitionId);
+        scheduleRepair();
+      }
+    },
+
+    /** Stops trying to repair (the service is stopping; the next start reconciles). */
+    stop(): void {
+      stopped = true;
+      clearTimeout(repairTimer);
     },
 
     /** Counts for these petitions: Redis first, PostgreSQL for whatever Redis does not have. */
@@ -154,6 +214,10 @@ export function createSignatureCounts(deps: CountDeps) {
       }
     },
   };
+}
+
+function firstFailure(outcomes: readonly PromiseSettledResult<unknown>[]): PromiseRejectedResult | undefined {
+  return outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
 }
 
 function toRanked(count: SignatureCountRecord) {
