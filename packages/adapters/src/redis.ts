@@ -58,6 +58,9 @@ export function connectRedis(url: string, connectionName: string, overrides: Par
     redis.options.commandTimeout = settings.commandTimeoutMs;
     redis.options.enableOfflineQueue = false;
   });
+  // A lost connection reaches callers as failed commands, which they report (or fall back
+  // from); without a listener ioredis would also print every failed reconnection to stderr.
+  redis.on('error', () => {});
   // ioredis (5.x) leaves the socketTimeout timer of a closed connection armed, and when it
   // fires it drops whichever connection is current: a healthy new one, just made.
   redis.on('close', () => {
