@@ -20,7 +20,8 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '(^|/)(node_modules|__generated__)/' },
+    // dist/: what `npm run build` compiles from src/, which is cruised itself.
+    exclude: { path: '(^|/)(node_modules|__generated__|dist)/' },
     tsConfig: { fileName: 'tsconfig.json' },
     tsPreCompilationDeps: true,
     combinedDependencies: true,

@@ -45,6 +45,7 @@ export default {
     displayName: dir.split('/').pop(),
     rootDir: `${repoRoot}${dir}`,
   })),
+  globalSetup: `${repoRoot}jest.globalSetup.js`,
   maxWorkers: 2,
   testTimeout: 30_000,
 };

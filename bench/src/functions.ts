@@ -1,8 +1,9 @@
 // One subgraph query served three ways on this machine: a function's cold start (a fresh Node
 // process that imports the handler and answers once), warm function invocations (the Lambda
-// handler, in-process), and the long-lived service over HTTP. Run: npm run bench:functions
-// (BENCH_QUICK=1 for fewer samples). Writes bench/FUNCTIONS.md; numbers are for reading,
-// never pass/fail.
+// handler, in-process), and the long-lived service over HTTP. Cold starts are measured compiled
+// (dist/, as deployed) and through tsx (src/, as before issue 16), alternately, and so is what
+// reading an Error's stack costs each way. Run: npm run bench:functions (BENCH_QUICK=1 for
+// fewer samples). Writes bench/FUNCTIONS.md; numbers are for reading, never pass/fail.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
@@ -14,6 +15,7 @@ import { createInventoryFunction } from '@agora/inventory/function';
 import { DEMO_PRODUCTS, INVENTORY_MIGRATIONS_DIR, createProductStore } from '@agora/inventory';
 import { postGraphQL } from '@agora/testkit';
 import { percentile } from './stats.js';
+import { COMPILED } from './system/processes.js';
 
 const QUICK = process.env['BENCH_QUICK'] === '1';
 const COLD_STARTS = QUICK ? 3 : 10;
@@ -27,6 +29,13 @@ const QUERY = '{ products(first: 20) { nodes { id sku name price { amount curren
 const BODY = JSON.stringify({ query: QUERY });
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
+
+type Runtime = 'compiled' | 'tsx';
+
+/** Node's arguments to run a file of bench/src: its compiled twin in dist/, or the source through tsx. */
+function nodeArgs(runtime: Runtime, file: string): string[] {
+  return runtime === 'compiled' ? [COMPILED, `dist/${file}.js`] : ['--import', 'tsx', `src/${file}.ts`];
+}
 
 interface Row {
   how: string;
@@ -61,9 +70,12 @@ function assertProducts(status: number, body: string): void {
 }
 
 /** Spawn → first answer of a fresh process, with the child's own view of where the time went. */
-async function coldStart(env: NodeJS.ProcessEnv): Promise<{ total: number; imported: number; firstAnswer: number }> {
+async function coldStart(
+  env: NodeJS.ProcessEnv,
+  runtime: Runtime,
+): Promise<{ total: number; imported: number; firstAnswer: number }> {
   const began = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/functionColdStart.ts'], {
+  const child = spawn(process.execPath, nodeArgs(runtime, 'functionColdStart'), {
     cwd: BENCH_DIR,
     env: { ...env, BENCH_BODY: BODY },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -86,19 +98,48 @@ async function coldStart(env: NodeJS.ProcessEnv): Promise<{ total: number; impor
   return { total, imported: answer.imported, firstAnswer: answer.answered - answer.imported };
 }
 
+/** Compiled and tsx cold starts taken in turn, so that a busy moment of the machine falls on both. */
 async function measureColdStarts(env: NodeJS.ProcessEnv): Promise<Row[]> {
-  // The first spawn also fills tsx's transform cache, which a deployed image would ship warm.
-  await coldStart(env);
-  const runs = [];
-  for (let i = 0; i < COLD_STARTS; i++) runs.push(await coldStart(env));
-  return [
-    { how: 'function, cold start: spawn → first answer', samples: runs.map((run) => run.total) },
-    { how: '… of which Node, tsx and importing the handler', samples: runs.map((run) => run.imported) },
+  // The first spawns fill tsx's transform cache (which an image would ship warm) and the OS's file cache.
+  await coldStart(env, 'tsx');
+  await coldStart(env, 'compiled');
+  const runs: Record<Runtime, Awaited<ReturnType<typeof coldStart>>[]> = { compiled: [], tsx: [] };
+  for (let i = 0; i < COLD_STARTS; i++) {
+    runs.compiled.push(await coldStart(env, 'compiled'));
+    runs.tsx.push(await coldStart(env, 'tsx'));
+  }
+  const rows = (runtime: Runtime, label: string, importing: string): Row[] => [
+    { how: `function, cold start, ${label}: spawn → first answer`, samples: runs[runtime].map((run) => run.total) },
+    { how: `… of which ${importing}`, samples: runs[runtime].map((run) => run.imported) },
     {
       how: '… of which the first invocation (config, pool, migrations checked, Apollo started, query)',
-      samples: runs.map((run) => run.firstAnswer),
+      samples: runs[runtime].map((run) => run.firstAnswer),
     },
   ];
+  return [
+    ...rows('compiled', 'compiled (`node dist/…`, as deployed)', 'Node and importing the handler'),
+    ...rows('tsx', 'through tsx (`node --import tsx src/…`, before)', 'Node, tsx and importing the handler'),
+  ];
+}
+
+/** µs to read one Error's stack (ten frames, all ours), compiled and through tsx, the median of a few processes each. */
+async function measureErrorStacks(): Promise<Record<Runtime, number>> {
+  const once = async (runtime: Runtime) => {
+    const child = spawn(process.execPath, nodeArgs(runtime, 'errorStack'), { cwd: BENCH_DIR, stdio: 'pipe' });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const code = await new Promise((resolve) => child.once('close', resolve));
+    const line = /^stack (.*)$/m.exec(output)?.[1];
+    if (code !== 0 || line === undefined) throw new Error(`The error-stack process exited with ${code}:\n${output}`);
+    return (JSON.parse(line) as { microseconds: number }).microseconds;
+  };
+  const samples: Record<Runtime, number[]> = { compiled: [], tsx: [] };
+  for (let i = 0; i < (QUICK ? 1 : 5); i++) {
+    samples.compiled.push(await once('compiled'));
+    samples.tsx.push(await once('tsx'));
+  }
+  return { compiled: percentile(samples.compiled, 0.5), tsx: percentile(samples.tsx, 0.5) };
 }
 
 async function measureWarmInvocations(env: NodeJS.ProcessEnv): Promise<Row> {
@@ -125,9 +166,9 @@ async function measureWarmInvocations(env: NodeJS.ProcessEnv): Promise<Row> {
   }
 }
 
-/** The inventory service as `npm start -w subgraphs/inventory` runs it, until it prints its URL. */
+/** The inventory service as the image runs it (compiled), until it prints its URL. */
 async function startService(env: NodeJS.ProcessEnv): Promise<{ url: string; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], {
+  const child = spawn(process.execPath, [COMPILED, 'dist/index.js'], {
     cwd: INVENTORY_DIR,
     env: { ...env, PORT: '0', HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -203,6 +244,8 @@ async function main(): Promise<void> {
     const warm = await measureWarmInvocations(env);
     log(`measuring ${WARM_INVOCATIONS} requests to the long-lived service…`);
     const service = await measureService(env);
+    log("measuring what reading an Error's stack costs…");
+    const stacks = await measureErrorStacks();
     const report = [
       '# Functions against the long-lived service',
       '',
@@ -214,13 +257,21 @@ async function main(): Promise<void> {
       '',
       'What each row includes:',
       '',
-      '- **Cold start**: a new `node --import tsx` process that imports `@agora/inventory/function` and invokes its',
-      '  Lambda handler once; timed from spawn to the answer on its stdout. tsx transpiles from its on-disk cache',
-      '  (filled by one unmeasured run first). A platform adds its own instance start-up and network to this.',
+      '- **Cold start**: a new Node process that imports `@agora/inventory/function` and invokes its Lambda handler',
+      '  once; timed from spawn to the answer on its stdout. Compiled: `node --conditions=agora-compiled` on the',
+      "  JavaScript `npm run build` wrote into each workspace's dist/, as the image and a function deployment run it.",
+      '  Through tsx: `node --import tsx` on the sources, as everything ran before, tsx transpiling from its on-disk',
+      '  cache (filled by an unmeasured run first). The two alternate, one of each in turn. A platform adds its own',
+      '  instance start-up and network to this.',
       '- **Warm invocation**: the same handler called again and again in one process (after 20 unmeasured calls),',
       '  with its pool of one connection (`DATABASE_POOL_MAX` defaults to 1); no HTTP.',
-      '- **Long-lived service**: `subgraphs/inventory/src/index.ts` in its own process (pool of 10), called over',
-      '  HTTP on 127.0.0.1 with keep-alive (after 20 unmeasured requests); HTTP and JSON both ways are included.',
+      '- **Long-lived service**: `subgraphs/inventory/dist/index.js` (compiled) in its own process (pool of 10),',
+      '  called over HTTP on 127.0.0.1 with keep-alive (after 20 unmeasured requests); HTTP and JSON both ways are included.',
+      '',
+      "| reading an `Error`'s stack (ten frames, all ours, bench/src/errorStack.ts) | µs per read, median of processes |",
+      '|---|---|',
+      `| compiled (\`node dist/…\`) | ${stacks.compiled.toFixed(1)} |`,
+      `| through tsx (source maps on: every frame mapped back to its .ts line) | ${stacks.tsx.toFixed(1)} |`,
       '',
     ].join('\n');
     await writeFile(REPORT_PATH, report);

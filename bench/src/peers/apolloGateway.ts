@@ -1,7 +1,8 @@
 // A stock @apollo/gateway in @apollo/server with default settings: the baseline a team would
 // get from Apollo's getting-started guide. Only two things are added, both needed to talk to
 // Agora's subgraphs at all: the subgraph URLs on this machine and the gateway secret header.
-// Run: SUPERGRAPH_PATH=… GATEWAY_SECRET=… USERS_URL=… (one per subgraph) PORT=0 node --import tsx apolloGateway.ts
+// Run: SUPERGRAPH_PATH=… GATEWAY_SECRET=… USERS_URL=… (one per subgraph) PORT=0 node bench/dist/peers/apolloGateway.js
+// (compiled by `npm run build`, as Agora's processes are, so neither pays for a transpiler).
 import { readFile } from 'node:fs/promises';
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';

@@ -13,7 +13,7 @@ import { DEFAULT_TOKEN_AUDIENCE, DEFAULT_TOKEN_ISSUER, type SigningKeys } from '
 import { freePortsOutsideEphemeralRange } from '@agora/testkit';
 import { createTokenIssuer } from '@agora/users';
 import { refuseRemote } from '../load/closedLoop.js';
-import { spawnUntilReady } from './processes.js';
+import { COMPILED, spawnUntilReady } from './processes.js';
 
 const LAUNCHER_DIR = fileURLToPath(new URL('../../../launcher', import.meta.url));
 
@@ -112,7 +112,7 @@ export async function startAgoraUnderTest(targets: BenchTargets, log: (line: str
   const start = (extraEnv: Record<string, string>) =>
     spawnUntilReady({
       name: 'Agora (all-in-one)',
-      args: [...nodeArgs, '--import', 'tsx', 'src/main.ts'],
+      args: [...nodeArgs, COMPILED, 'dist/main.js'],
       cwd: LAUNCHER_DIR,
       env: { ...env, ...extraEnv },
       readyPattern: /GraphQL \+ Apollo Sandbox: (http:\/\/\S+)/,

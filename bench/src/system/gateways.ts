@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SUPERGRAPH_PATH } from '@agora/schema';
 import { GATEWAY_ADDRESS_CAPS_OUT_OF_REACH, type AgoraUnderTest } from './agora.js';
-import { spawnUntilReady, type ServiceProcess } from './processes.js';
+import { COMPILED, spawnUntilReady, type ServiceProcess } from './processes.js';
 
 export type GatewayKind = 'agora' | 'apollo' | 'hive';
 
@@ -47,7 +47,7 @@ export function startGateway(kind: GatewayKind, agora: AgoraUnderTest): Promise<
     case 'agora':
       return spawnUntilReady({
         name: GATEWAY_LABELS.agora,
-        args: [...profileArgs(), '--import', 'tsx', 'launcher/src/main.ts', '--service', 'gateway'],
+        args: [...profileArgs(), COMPILED, 'launcher/dist/main.js', '--service', 'gateway'],
         cwd: REPO_DIR,
         env: {
           ...base,
@@ -65,7 +65,7 @@ export function startGateway(kind: GatewayKind, agora: AgoraUnderTest): Promise<
     case 'apollo':
       return spawnUntilReady({
         name: GATEWAY_LABELS.apollo,
-        args: [...profileArgs(), '--import', 'tsx', 'bench/src/peers/apolloGateway.ts'],
+        args: [...profileArgs(), COMPILED, 'bench/dist/peers/apolloGateway.js'],
         cwd: REPO_DIR,
         env: { ...base, NODE_ENV: 'production' },
         readyPattern: /apollo gateway listening on (http:\/\/\S+)/,

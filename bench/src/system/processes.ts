@@ -2,6 +2,13 @@
 // generator never shares an event loop with what it measures.
 import { spawn } from 'node:child_process';
 
+/**
+ * Node's flag that loads every @agora package from its dist/ (`npm run build`, which `npm run
+ * bench` runs first): the processes under test run compiled JavaScript, as the image does, with
+ * no transpiler or source maps of their own to pay for.
+ */
+export const COMPILED = '--conditions=agora-compiled';
+
 export interface ServiceProcess {
   /** The URL the process printed when it was ready. */
   url: string;
