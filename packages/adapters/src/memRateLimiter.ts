@@ -16,7 +16,11 @@ export class MemRateLimiter implements RateLimiter {
     }
     window.count++;
     const allowed = window.count <= limit;
-    return { allowed, hits: window.count, retryAfterSeconds: allowed ? 0 : Math.max(1, Math.ceil((window.resetsAt - now) / 1000)) };
+    return {
+      allowed,
+      hits: window.count,
+      retryAfterSeconds: allowed ? 0 : Math.max(1, Math.ceil((window.resetsAt - now) / 1000)),
+    };
   }
 
   async refund(key: string): Promise<void> {
