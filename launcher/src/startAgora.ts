@@ -85,6 +85,8 @@ export interface AgoraOptions {
    * By default `databaseUrls` (which stay the direct URLs either way).
    */
   routeDatabase?: (subgraph: SubgraphName, url: string) => Promise<string>;
+  /** Connections each subgraph's pool opens at most (its service's default when not given). */
+  databasePoolSize?: number;
   logger: Logger;
   /** Called with every statement a subgraph sends (tests count round trips with it). */
   onQuery?: (subgraph: SubgraphName, sql: string) => void;
@@ -141,6 +143,7 @@ export async function startAgora(options: AgoraOptions): Promise<RunningAgora> {
       migrationsDir,
       serve,
       build,
+      ...(options.databasePoolSize === undefined ? {} : { maxConnections: options.databasePoolSize }),
       ...(onQuery === undefined ? {} : { onQuery: (sql: string) => onQuery(name, sql) }),
     });
     started.push(server);

@@ -85,6 +85,9 @@ export async function startTestAgora(overrides: Partial<AgoraOptions> = {}) {
     tokenTtlSeconds: 3600,
     serviceTimeoutMs: 2_000,
     gatewayTimeoutMs: 10_000,
+    // Two test files run at once on one PostgreSQL (100 connections by default), each with a
+    // federation of six pools or more: ten connections a pool could take them all.
+    databasePoolSize: 4,
     trustedProxyHops: 0,
     coalesceMs: 100,
     // The limits a deployment gets by default: the tests prove the clients' operations fit.
