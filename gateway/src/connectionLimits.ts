@@ -3,7 +3,7 @@ import type { Socket } from 'node:net';
 import type { EnvReader } from '@agora/config';
 import { ErrorCode } from '@agora/errors';
 import { DEFAULT_HTTP_TIMEOUTS, addressLimitKey, type HttpTimeouts } from '@agora/service';
-import { clientAddressOf } from './context.js';
+import { clientAddressOf, connectionOf } from './context.js';
 
 /**
  * How much of one gateway replica a client address may hold at once, and for how long a
@@ -134,7 +134,7 @@ export function createConnectionGuard(maxPerAddress: number, trustedProxyHops: n
 
   /** Behind proxies: a slot for this request's client, given back when `end` fires. */
   function admitClient(req: http.IncomingMessage, end: (release: () => void) => void): ConnectionRefusal | null {
-    const release = slots.take(clientAddressOf(req, trustedProxyHops));
+    const release = slots.take(clientAddressOf(connectionOf(req), trustedProxyHops));
     if (release === null) return refusal(false);
     end(release);
     return null;

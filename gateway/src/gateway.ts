@@ -2,18 +2,28 @@ import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import cors from 'cors';
 import type { KeyValueStore, PubSub } from '@agora/adapters';
 import { buildApiSchema } from '@agora/schema';
 import { GraphQLError, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
 import { ErrorCode, maskError } from '@agora/errors';
-import { createDocumentStore, serveGraphQL, serveMetrics, type Logger, type RunningServer } from '@agora/service';
+import {
+  createDocumentStore,
+  serveGraphQL,
+  serveMetrics,
+  type EdgeResponse,
+  type Logger,
+  type RunningServer,
+} from '@agora/service';
 import type { GatewayTuning } from './config.js';
-import { createConnectionGuard, type ConnectionLimits } from './connectionLimits.js';
-import { clientAddressOf, type GatewayContext } from './context.js';
+import { createConnectionGuard, type ConnectionLimits, type ConnectionRefusal } from './connectionLimits.js';
+import { clientAddressOf, connectionOf, type GatewayContext } from './context.js';
 import { createIdentityResolver } from './identity.js';
 import { createPersistedQueryCache, createQueryPlanCache } from './operationCaches.js';
-import { allowListedOperations, createListedOperationsCache, loadPersistedOperations } from './persistedOperations.js';
+import {
+  createListedOperationsCache,
+  loadPersistedOperations,
+  refuseUnlistedOperations,
+} from './persistedOperations.js';
 import {
   operationResolutionPlugin,
   privateWhenSignedInPlugin,
@@ -138,7 +148,6 @@ export async function serveGateway(deps: GatewayDeps, listenOptions: ListenOptio
     } as ExecutionResult;
   };
   const connections = createConnectionGuard(deps.connectionLimits.maxConnectionsPerAddress, deps.trustedProxyHops);
-  const corsGuard = cors({ origin: deps.corsOrigins.includes('*') ? '*' : [...deps.corsOrigins] });
   const responseCache = createResponseCache({
     maxEntries: deps.responseCacheEntries,
     maxBytes: deps.responseCacheBytes,
@@ -206,7 +215,7 @@ export async function serveGateway(deps: GatewayDeps, listenOptions: ListenOptio
         resolveSession,
         pubsub: deps.pubsub,
         logger: deps.logger,
-        clientAddressOf: (request) => clientAddressOf(request, deps.trustedProxyHops),
+        clientAddressOf: (request) => clientAddressOf(connectionOf(request), deps.trustedProxyHops),
         production: deps.production,
         maxTokens: deps.queryLimits.maxTokens,
         shapeRules,
@@ -217,27 +226,18 @@ export async function serveGateway(deps: GatewayDeps, listenOptions: ListenOptio
         admitConnection: (request) => connections.admitUpgrade(request),
       });
     },
-    answerEarly: (req, res) => {
+    cors: { origins: deps.corsOrigins },
+    admitRequest: (req, res) => {
       const refusal = connections.admitRequest(req, res);
-      if (refusal !== null) {
-        // With CORS headers, so that a page over the cap can read why.
-        corsGuard(req, res, () => res.writeHead(refusal.status, refusal.headers).end(refusal.body));
-        return true;
-      }
-      const answer = responseCache.hit(req);
-      if (answer === undefined) return false;
-      // Nothing ran for a kept answer (no request id, no span); browsers still need CORS.
-      corsGuard(req, res, () => responseCache.send(res, answer));
-      return true;
+      return refusal === null ? undefined : edgeResponseOf(refusal);
     },
-    guards: [
-      corsGuard,
-      ...(listed === null ? [] : allowListedOperations(listed, deps.maxBodyBytes)),
-      responseCache.keepAnswers,
-    ],
-    context: async (req) => ({
-      identity: (await resolveSession(req.headers.authorization))?.identity ?? null,
-      clientAddress: clientAddressOf(req, deps.trustedProxyHops),
+    // A kept answer: nothing runs for it (no request id, no span).
+    answerEarly: (request) => responseCache.hit(request),
+    refuseBody: listed === null ? undefined : refuseUnlistedOperations(listed),
+    aroundExecution: (request, execute) => responseCache.through(request, execute),
+    context: async (request) => ({
+      identity: (await resolveSession(request.headers.authorization))?.identity ?? null,
+      clientAddress: clientAddressOf(request, deps.trustedProxyHops),
     }),
     checkReadiness: async () => {},
     port: listenOptions.port,
@@ -264,6 +264,15 @@ export async function serveGateway(deps: GatewayDeps, listenOptions: ListenOptio
       await metricsServer.stop();
     },
   };
+}
+
+/** The guard's 429 as the edge sends it (the guard writes the same to an upgrade's socket). */
+function edgeResponseOf(refusal: ConnectionRefusal): EdgeResponse {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(refusal.headers)) headers[name.toLowerCase()] = value;
+  const closeConnection = headers['connection'] === 'close';
+  delete headers['connection'];
+  return { status: refusal.status, headers, body: refusal.body, closeConnection };
 }
 
 /**

@@ -4,8 +4,7 @@
 // with documents of their own, nor try operations the apps never send.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import type { IncomingMessage } from 'node:http';
-import express, { type RequestHandler } from 'express';
+import { jsonResponse, type EdgeRequest, type EdgeResponse } from '@agora/service';
 import { GraphQLError } from 'graphql';
 
 /** Apollo's code for an operation outside the list (the name its router uses). */
@@ -108,43 +107,41 @@ function notListed(hash: string | undefined): GraphQLError {
 }
 
 /** A GET's `query` and `extensions`, read as Apollo reads them (a repeated parameter is no value). */
-function searchParamsOf(req: IncomingMessage): OperationRequest {
-  const search = new URLSearchParams(new URL(req.url ?? '', 'http://gateway').search);
-  const [query, ...moreQueries] = search.getAll('query');
-  const [extensions, ...moreExtensions] = search.getAll('extensions');
+function searchParamsOf(search: string): OperationRequest {
+  const params = new URLSearchParams(search);
+  const [query, ...moreQueries] = params.getAll('query');
+  const [extensions, ...moreExtensions] = params.getAll('extensions');
   let parsed: unknown;
   try {
     parsed = extensions === undefined || moreExtensions.length > 0 ? undefined : JSON.parse(extensions);
   } catch {
     parsed = undefined;
   }
-  return { query: moreQueries.length > 0 ? search.getAll('query') : query, extensions: parsed };
+  return { query: moreQueries.length > 0 ? params.getAll('query') : query, extensions: parsed };
 }
 
 /**
- * Middleware before Apollo: requests for an operation outside the list are answered at once
- * with HTTP 400 and PERSISTED_QUERY_NOT_IN_LIST, and so is a body that is not JSON. The body is read here (as Apollo's own JSON
- * parser would, which then has nothing left to do).
+ * The edge's check once the body is read, before Apollo: a request for an operation outside
+ * the list is answered at once with HTTP 400 and PERSISTED_QUERY_NOT_IN_LIST, and so is a body
+ * that is not JSON (the edge reads only JSON; anything else arrives here as no body).
  */
-export function allowListedOperations(operations: PersistedOperations, maxBodyBytes: number): RequestHandler[] {
-  const check: RequestHandler = (req, res, next) => {
-    const body: unknown = req.body;
+export function refuseUnlistedOperations(
+  operations: PersistedOperations,
+): (request: EdgeRequest, body: unknown) => EdgeResponse | undefined {
+  return (request, body) => {
     // Every operation a request holds is checked (a batch's too, should batching be turned on),
-    // and a body this parser could not read as JSON is refused rather than left to a later one.
-    const requests: unknown[] = req.method === 'GET' ? [searchParamsOf(req)] : Array.isArray(body) ? body : [body];
-    for (const request of requests) {
+    // and a body that could not be read as JSON is refused rather than left to Apollo.
+    const requests: unknown[] =
+      request.method === 'GET' ? [searchParamsOf(request.search)] : Array.isArray(body) ? body : [body];
+    for (const operation of requests) {
       const found =
-        typeof request === 'object' && request !== null
-          ? findListedOperation(operations, request as OperationRequest)
+        typeof operation === 'object' && operation !== null
+          ? findListedOperation(operations, operation as OperationRequest)
           : notListed(undefined);
-      if (found instanceof GraphQLError) {
-        res.status(400).json({ errors: [found.toJSON()] });
-        return;
-      }
+      if (found instanceof GraphQLError) return jsonResponse(400, { errors: [found.toJSON()] });
     }
-    next();
+    return undefined;
   };
-  return [express.json({ limit: maxBodyBytes }), check];
 }
 
 /**

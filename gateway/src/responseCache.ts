@@ -1,10 +1,9 @@
 // The gateway's response cache: public answers to anonymous GET requests (the open list, the
 // most signed, products), kept for as long as the subgraphs' cache hints allow (a second
-// for counts and stock). A hit is answered straight from the HTTP server, before express,
-// tracing or Apollo touch the request: many clients polling the same list then cost one
-// execution per second and a few microseconds each.
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { RequestHandler, Response } from 'express';
+// for counts and stock). A hit is answered by the edge before tracing, the body or Apollo
+// touch the request: many clients polling the same list then cost one execution per second
+// and a few microseconds each.
+import type { EdgeRequest, EdgeResponse } from '@agora/service';
 
 export interface ResponseCacheOptions {
   /** Answers kept at most (oldest dropped first); 0 turns the cache off. */
@@ -48,7 +47,7 @@ function publicMaxAge(cacheControl: string | undefined): number {
  * Which requests may be answered from the cache: anonymous GETs that pass Apollo's CSRF
  * prevention (a preflight header), so that a refused request is never answered from here.
  */
-function cacheableRequest(method: string, headers: Record<string, string | string[] | undefined>): boolean {
+function cacheableRequest({ method, headers }: EdgeRequest): boolean {
   return (
     method === 'GET' &&
     headers['authorization'] === undefined &&
@@ -58,14 +57,12 @@ function cacheableRequest(method: string, headers: Record<string, string | strin
 
 export interface ResponseCache {
   /** The answer kept for this request, if it may be answered from the cache and one is fresh. */
-  hit(req: IncomingMessage): CachedAnswer | undefined;
-  /** Sends a kept answer, with its age. */
-  send(res: ServerResponse, answer: CachedAnswer): void;
+  hit(request: EdgeRequest): EdgeResponse | undefined;
   /**
-   * On /graphql after the guards: misses go on to Apollo and public answers are kept;
-   * concurrent misses for one URL wait for the first instead of executing again.
+   * Runs `execute` for a miss and keeps its answer if Apollo called it public; concurrent
+   * misses for one URL wait for the first instead of executing again.
    */
-  keepAnswers: RequestHandler;
+  through(request: EdgeRequest, execute: () => Promise<EdgeResponse>): Promise<EdgeResponse>;
   /** Answers kept now and the bytes they hold (never above maxBytes). */
   usage(): { entries: number; bytes: number };
 }
@@ -74,16 +71,16 @@ export interface ResponseCache {
  * A body in memory of its own, so that its bytes are what keeping it costs: a small Buffer is
  * often a slice of one of Node's shared 8 KiB slabs, which keeping the slice would pin.
  */
-function ownedCopy(body: Buffer): Buffer {
-  if (body.byteOffset === 0 && body.buffer.byteLength === body.length) return body;
-  const copy = Buffer.allocUnsafeSlow(body.length);
-  body.copy(copy);
+function ownedCopy(body: string | Buffer): Buffer {
+  const copy = Buffer.allocUnsafeSlow(typeof body === 'string' ? Buffer.byteLength(body) : body.length);
+  if (typeof body === 'string') copy.write(body);
+  else body.copy(copy);
   return copy;
 }
 
 /** The answer depends on the operation and variables (the URL) and on the format asked for. */
-function keyOf(req: IncomingMessage, url: string | undefined): string {
-  return `${req.headers.accept ?? ''} ${url ?? ''}`;
+function keyOf(request: EdgeRequest): string {
+  return `${request.headers.accept ?? ''} ${request.path}${request.search}`;
 }
 
 export function createResponseCache(options: ResponseCacheOptions): ResponseCache {
@@ -94,7 +91,7 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
   /** Misses being executed now, by key: others asking the same wait for it instead of executing again. */
   const inFlight = new Map<string, Promise<void>>();
 
-  const cacheable = (req: IncomingMessage) => options.maxEntries > 0 && cacheableRequest(req.method ?? '', req.headers);
+  const cacheable = (request: EdgeRequest) => options.maxEntries > 0 && cacheableRequest(request);
 
   function lookUp(key: string): CachedAnswer | undefined {
     const answer = answers.get(key);
@@ -131,65 +128,61 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
     }
   }
 
-  function send(res: ServerResponse, answer: CachedAnswer): void {
-    res.writeHead(200, {
-      'content-type': answer.contentType,
-      'cache-control': answer.cacheControl,
-      age: String(Math.floor((now() - answer.storedAt) / 1000)),
-    });
-    res.end(answer.body);
+  /** A kept answer as sent, with its age. */
+  function responseOf(answer: CachedAnswer): EdgeResponse {
+    return {
+      status: 200,
+      headers: {
+        'content-type': answer.contentType,
+        'cache-control': answer.cacheControl,
+        age: String(Math.floor((now() - answer.storedAt) / 1000)),
+      },
+      body: answer.body,
+    };
   }
 
-  /** Lets the miss through to Apollo and keeps its answer if Apollo called it public. */
-  function executeAndKeep(key: string, res: Response, next: () => void): void {
+  /** Keeps Apollo's answer if it is a public 200 small enough. */
+  function keepIfPublic(key: string, response: EdgeResponse): void {
+    const cacheControl = response.headers['cache-control'];
+    const maxAge = publicMaxAge(cacheControl);
+    if (response.status !== 200 || maxAge === 0 || cacheControl === undefined) return;
+    const bodyBytes = typeof response.body === 'string' ? Buffer.byteLength(response.body) : response.body.length;
+    if (bodyBytes > options.maxBodyBytes) return;
+    const body = ownedCopy(response.body);
+    const storedAt = now();
+    const contentType = response.headers['content-type'] ?? 'application/json';
+    keep(key, {
+      contentType,
+      cacheControl,
+      body,
+      storedAt,
+      refreshAt: storedAt + maxAge * 500,
+      expiresAt: storedAt + maxAge * 1000,
+      // Strings count twice: a key may hold characters that take two bytes each.
+      bytes: body.length + 2 * (key.length + contentType.length + cacheControl.length) + ENTRY_OVERHEAD_BYTES,
+    });
+  }
+
+  /** Executes a miss; requests for the same key meanwhile wait for it (see `through`). */
+  async function executeAndKeep(key: string, execute: () => Promise<EdgeResponse>): Promise<EdgeResponse> {
     let finished!: () => void;
     const execution = new Promise<void>((resolve) => (finished = resolve));
     inFlight.set(key, execution);
-    let streamed = false;
-    const write = res.write.bind(res);
-    const end = res.end.bind(res);
-    res.write = ((...args: Parameters<Response['write']>) => {
-      streamed = true;
-      return write(...args);
-    }) as Response['write'];
-    res.end = ((chunk?: unknown, ...rest: unknown[]) => {
-      const maxAge = publicMaxAge(res.getHeader('cache-control') as string | undefined);
-      const body = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.isBuffer(chunk) ? chunk : undefined;
-      if (
-        !streamed &&
-        res.statusCode === 200 &&
-        maxAge > 0 &&
-        body !== undefined &&
-        body.length <= options.maxBodyBytes
-      ) {
-        const storedAt = now();
-        const contentType = String(res.getHeader('content-type') ?? 'application/json');
-        const cacheControl = String(res.getHeader('cache-control'));
-        keep(key, {
-          contentType,
-          cacheControl,
-          body: ownedCopy(body),
-          storedAt,
-          refreshAt: storedAt + maxAge * 500,
-          expiresAt: storedAt + maxAge * 1000,
-          // Strings count twice: a key may hold characters that take two bytes each.
-          bytes: body.length + 2 * (key.length + contentType.length + cacheControl.length) + ENTRY_OVERHEAD_BYTES,
-        });
-      }
-      return (end as (...args: unknown[]) => Response)(chunk, ...rest);
-    }) as Response['end'];
-    res.once('close', () => {
+    try {
+      const response = await execute();
+      keepIfPublic(key, response);
+      return response;
+    } finally {
       // Another miss for this key may have begun since (this answer was not kept): leave its entry.
       if (inFlight.get(key) === execution) inFlight.delete(key);
       finished();
-    });
-    next();
+    }
   }
 
   return {
-    hit(req) {
-      if (!cacheable(req)) return undefined;
-      const key = keyOf(req, req.url);
+    hit(request) {
+      if (!cacheable(request)) return undefined;
+      const key = keyOf(request);
       const answer = lookUp(key);
       if (answer === undefined) return undefined;
       // Past half its life, the first request goes on to execute and replace it while the
@@ -197,28 +190,23 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
       // than the hints allow.
       if (answer.refreshAt <= now() && !inFlight.has(key)) return undefined;
       options.record('hit');
-      return answer;
+      return responseOf(answer);
     },
-    send,
     usage: () => ({ entries: answers.size, bytes: keptBytes }),
-    keepAnswers: async (req, res, next) => {
-      if (!cacheable(req)) {
-        next();
-        return;
-      }
-      const key = keyOf(req, req.originalUrl);
+    async through(request, execute) {
+      if (!cacheable(request)) return execute();
+      const key = keyOf(request);
       const pending = inFlight.get(key);
       if (pending !== undefined) {
         await pending;
         const answer = lookUp(key);
         if (answer !== undefined) {
           options.record('hit');
-          send(res, answer);
-          return;
+          return responseOf(answer);
         }
       }
       options.record('miss');
-      executeAndKeep(key, res, next);
+      return executeAndKeep(key, execute);
     },
   };
 }

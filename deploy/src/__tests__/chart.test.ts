@@ -296,7 +296,6 @@ describe('the Helm chart', () => {
     const server = await serveGraphQL<object>({
       name: 'test-target',
       createApollo: (plugins) => new ApolloServer<object>({ typeDefs: 'type Query { ok: Boolean }', plugins }),
-      guards: [],
       context: async () => ({}),
       checkReadiness: async () => {
         if (!ready) throw new Error('not ready');

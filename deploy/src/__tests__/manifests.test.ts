@@ -179,7 +179,6 @@ describe('the Kubernetes chart, as helm renders it', () => {
     const server = await serveGraphQL<object>({
       name: 'probe-target',
       createApollo: (plugins) => new ApolloServer<object>({ typeDefs: 'type Query { ok: Boolean }', plugins }),
-      guards: [],
       context: async () => ({}),
       checkReadiness: async () => undefined,
       port: 0,

@@ -1,11 +1,10 @@
-import type { IncomingMessage } from 'node:http';
-import { clientAddressOf } from '../context.js';
+import { clientAddressOf, type ClientConnection } from '../context.js';
 
-function requestFrom(peer: string, forwardedFor?: string): IncomingMessage {
+function requestFrom(peer: string, forwardedFor?: string): ClientConnection {
   return {
-    socket: { remoteAddress: peer },
+    remoteAddress: peer,
     headers: forwardedFor === undefined ? {} : { 'x-forwarded-for': forwardedFor },
-  } as unknown as IncomingMessage;
+  };
 }
 
 describe('clientAddressOf', () => {

@@ -1,16 +1,20 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
 import { createPrivateKey } from 'node:crypto';
 import { composeServices } from '@apollo/composition';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
-import { expressMiddleware } from '@as-integrations/express5';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import express from 'express';
 import { parse } from 'graphql';
 import { SignJWT } from 'jose';
 import { MemKeyValueStore, type KeyValueStore } from '@agora/adapters';
-import { INTERNAL_HEADERS, generateSigningKeys, revokedSessionKey, type RunningServer } from '@agora/service';
+import {
+  INTERNAL_HEADERS,
+  generateSigningKeys,
+  revokedSessionKey,
+  serveGraphQL,
+  silentLogger,
+  type RunningServer,
+} from '@agora/service';
 import { TEST_GATEWAY_SECRET, dataOf, errorCodes, postGraphQL, serveTestSubgraph } from '@agora/testkit';
 import { serveGateway, type GatewayDeps } from '../gateway.js';
 import { testGatewayDeps } from './testGatewayDeps.js';
@@ -41,25 +45,19 @@ async function startProbeSubgraph() {
       },
     },
   });
-  const apollo = new ApolloServer({ schema, plugins: [ApolloServerPluginInlineTraceDisabled()] });
-  await apollo.start();
-  const app = express();
-  app.use(
-    '/graphql',
-    express.json(),
-    expressMiddleware(apollo, { context: async ({ req }) => ({ headers: req.headers }) }),
-  );
-  const server = http.createServer(app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
-  return {
-    url,
-    async stop() {
-      await apollo.stop();
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    },
-  };
+  return serveGraphQL<{ headers: http.IncomingHttpHeaders }>({
+    name: 'probe subgraph',
+    createApollo: (plugins) =>
+      new ApolloServer({ schema, plugins: [...plugins, ApolloServerPluginInlineTraceDisabled()] }),
+    context: async (request) => ({ headers: request.headers }),
+    checkReadiness: async () => {},
+    port: 0,
+    host: '127.0.0.1',
+    logger: silentLogger,
+    maxBodyBytes: 100_000,
+    metricsOnMainPort: false,
+    traceTrust: 'peers',
+  });
 }
 
 function supergraphFor(url: string): string {

@@ -2,9 +2,9 @@
 // one request past half its life while the others are answered from it, never older than
 // max-age, and nothing kept that is not public. (launcher's responseCache.test.ts shows the
 // same cache in front of the real federation.)
-import http, { type IncomingMessage } from 'node:http';
+import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import express from 'express';
+import type { EdgeRequest, EdgeResponse } from '@agora/service';
 import { createResponseCache } from '../responseCache.js';
 
 interface Answer {
@@ -13,7 +13,25 @@ interface Answer {
   body: string;
 }
 
-/** A server as the gateway arranges it: hits answered first, misses through keepAnswers to an executor. */
+/** A GET as the edge hands it over (these requests have no body). */
+function edgeRequest(method: string, url: string, headers: IncomingHttpHeaders): EdgeRequest {
+  const query = url.indexOf('?');
+  return {
+    method,
+    path: query === -1 ? url : url.slice(0, query),
+    search: query === -1 ? '' : url.slice(query),
+    headers,
+    remoteAddress: '127.0.0.1',
+    body: async () => null,
+  };
+}
+
+function send(res: ServerResponse, response: EdgeResponse): void {
+  res.writeHead(response.status, response.headers);
+  res.end(response.body);
+}
+
+/** A server as the gateway's edge arranges it: hits answered first, misses through the cache to an executor. */
 async function startCachedServer(
   budget: { maxEntries: number; maxBytes: number } = { maxEntries: 10, maxBytes: 100_000 },
 ) {
@@ -29,20 +47,20 @@ async function startCachedServer(
     record: (outcome) => outcomes.push(outcome),
     now: () => clock,
   });
-  const app = express();
-  app.get('/graphql', cache.keepAnswers, (_req, res) => {
+  /** Apollo's part: an answer with the cache-control it computed, once any hold is released. */
+  const execute = async (): Promise<EdgeResponse> => {
     executions++;
-    const answer = `{"data":{"version":${executions}}}`;
-    // Apollo sets the header before it writes the answer.
-    res.setHeader('cache-control', cacheControl);
-    res.setHeader('content-type', 'application/json');
-    void (held ?? Promise.resolve()).then(() => res.end(answer));
-  });
-  const server = http.createServer((req, res) => {
+    const body = `{"data":{"version":${executions}}}`;
+    const headers = { 'cache-control': cacheControl, 'content-type': 'application/json' };
+    await held;
+    return { status: 200, headers, body };
+  };
+  const server = http.createServer((req: IncomingMessage, res) => {
     received++;
-    const kept = cache.hit(req);
-    if (kept === undefined) app(req, res);
-    else cache.send(res, kept);
+    const request = edgeRequest(req.method ?? 'GET', req.url ?? '/', req.headers);
+    const kept = cache.hit(request);
+    if (kept !== undefined) send(res, kept);
+    else void cache.through(request, execute).then((response) => send(res, response));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -213,15 +231,14 @@ describe('the response cache\u2019s budget', () => {
     try {
       server.at(0);
       await server.get();
-      const request = {
-        method: 'GET',
-        url: '/graphql?query=%7Bversion%7D',
-        headers: { accept: '*/*', 'apollo-require-preflight': 'true' },
-      } as unknown as IncomingMessage;
-      const kept = server.cache.hit(request);
+      const request = edgeRequest('GET', '/graphql?query=%7Bversion%7D', {
+        accept: '*/*',
+        'apollo-require-preflight': 'true',
+      });
+      const kept = server.cache.hit(request)?.body as Buffer;
 
-      expect(kept?.body.toString()).toBe('{"data":{"version":1}}');
-      expect(kept?.body.buffer.byteLength).toBe(kept?.body.length);
+      expect(kept.toString()).toBe('{"data":{"version":1}}');
+      expect(kept.buffer.byteLength).toBe(kept.length);
     } finally {
       await server.stop();
     }

@@ -8,11 +8,9 @@ import type { AddressInfo } from 'node:net';
 import { composeServices } from '@apollo/composition';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
-import { expressMiddleware } from '@as-integrations/express5';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import express from 'express';
 import { parse } from 'graphql';
-import { generateSigningKeys, type RunningServer } from '@agora/service';
+import { generateSigningKeys, serveGraphQL, silentLogger, type RunningServer } from '@agora/service';
 import { dataOf, errorCodes, postGraphQL, startTcpFaultProxy, type TcpFaultProxy } from '@agora/testkit';
 import { serveGateway } from '../gateway.js';
 import { testGatewayDeps } from './testGatewayDeps.js';
@@ -36,7 +34,7 @@ async function startProbe() {
     seen[kind]++;
     if (faults.resetAfterExecuting > 0) {
       faults.resetAfterExecuting--;
-      (context as { request: http.IncomingMessage }).request.socket.resetAndDestroy();
+      (context as { socket: net.Socket | undefined }).socket?.resetAndDestroy();
     }
     return seen[kind];
   };
@@ -47,30 +45,39 @@ async function startProbe() {
       Mutation: { write: (_: unknown, __: unknown, context: unknown) => execute('writes', context) },
     },
   });
-  const apollo = new ApolloServer({ schema, plugins: [ApolloServerPluginInlineTraceDisabled()] });
-  await apollo.start();
-  const app = express();
-  app.use('/graphql', express.json(), expressMiddleware(apollo, { context: async ({ req }) => ({ request: req }) }));
-  const server = http.createServer(app);
-  // Ahead of the HTTP parser, so that a reset connection is never read.
-  server.prependListener('connection', (socket: net.Socket) => {
-    seen.connections++;
-    if (faults.resetOnAccept === 0) return;
-    faults.resetOnAccept--;
-    socket.resetAndDestroy();
+  /** Each request's socket, by its headers object (the edge hands resolvers the same object). */
+  const socketOf = new WeakMap<http.IncomingHttpHeaders, net.Socket>();
+  const server = await serveGraphQL<{ socket: net.Socket | undefined }>({
+    name: 'probe subgraph',
+    createApollo: (plugins) =>
+      new ApolloServer({ schema, plugins: [...plugins, ApolloServerPluginInlineTraceDisabled()] }),
+    context: async (request) => ({ socket: socketOf.get(request.headers) }),
+    checkReadiness: async () => {},
+    port: 0,
+    host: '127.0.0.1',
+    logger: silentLogger,
+    maxBodyBytes: 100_000,
+    metricsOnMainPort: false,
+    traceTrust: 'peers',
+    attach: (httpServer) => {
+      // Ahead of the HTTP parser, so that a reset connection is never read.
+      httpServer.prependListener('connection', (socket: net.Socket) => {
+        seen.connections++;
+        if (faults.resetOnAccept === 0) return;
+        faults.resetOnAccept--;
+        socket.resetAndDestroy();
+      });
+      httpServer.prependListener('request', (req: http.IncomingMessage) => socketOf.set(req.headers, req.socket));
+      return async () => {};
+    },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const { port } = server;
   return {
     url: `http://127.0.0.1:${port}/graphql`,
     port,
     seen,
     faults,
-    async stop() {
-      await apollo.stop();
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    },
+    stop: () => server.stop(),
   };
 }
 

@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { RequestHandler } from 'express';
+import type { IncomingHttpHeaders } from 'node:http';
 import { ErrorCode } from '@agora/errors';
+import { errorResponse, type EdgeResponse } from './http/edgeResponse.js';
 import { INTERNAL_HEADERS } from './identity.js';
 
 /** Compares in constant time, so response timing does not reveal the secret bit by bit. */
@@ -10,26 +11,16 @@ export function isGatewaySecret(candidate: unknown, secret: string): boolean {
   return timingSafeEqual(digest(candidate), digest(secret));
 }
 
-/** The answer (HTTP 403) to a request without the gateway secret, however the subgraph is hosted. */
-export const NOT_FROM_GATEWAY = {
-  errors: [
-    {
-      message: 'This service only answers requests from the Agora gateway.',
-      extensions: { code: ErrorCode.Forbidden },
-    },
-  ],
-} as const;
-
 /**
- * Refuses every request that does not carry the gateway secret: without it nobody can
- * reach `_entities`, `_service`, internal fields, or pose as a user by setting headers.
+ * The refusal (HTTP 403) of a request without the gateway secret, however the subgraph is
+ * hosted: without it nobody can reach `_entities`, `_service`, internal fields, or pose as a
+ * user by setting headers. Undefined for a request that carries it.
  */
-export function requireGatewaySecret(secret: string): RequestHandler {
-  return (req, res, next) => {
-    if (isGatewaySecret(req.headers[INTERNAL_HEADERS.gatewaySecret], secret)) {
-      next();
-      return;
-    }
-    res.status(403).json(NOT_FROM_GATEWAY);
-  };
+export function refuseWithoutGatewaySecret(
+  secret: () => string,
+): (request: { headers: IncomingHttpHeaders }) => EdgeResponse | undefined {
+  return (request) =>
+    isGatewaySecret(request.headers[INTERNAL_HEADERS.gatewaySecret], secret())
+      ? undefined
+      : errorResponse(403, ErrorCode.Forbidden, 'This service only answers requests from the Agora gateway.');
 }

@@ -1,4 +1,4 @@
-export { isGatewaySecret, requireGatewaySecret } from './gatewaySecret.js';
+export { isGatewaySecret, refuseWithoutGatewaySecret } from './gatewaySecret.js';
 export {
   INTERNAL_HEADERS,
   identityHeaders,
@@ -29,7 +29,10 @@ export {
   type GraphQLServerOptions,
   type HttpTimeouts,
   type RunningServer,
-} from './graphqlServer.js';
+} from './http/httpServer.js';
+export type { EdgeRequest } from './http/edge.js';
+export { errorResponse, jsonResponse, type EdgeResponse } from './http/edgeResponse.js';
+export type { CorsPolicy } from './http/cors.js';
 export { connectableHost, isWildcardHost } from './hosts.js';
 export {
   createByteBoundedCache,
@@ -56,7 +59,7 @@ export {
   type SubgraphFunctionOptions,
   type TickReport,
 } from './functions/subgraphFunction.js';
-export type { GcfHandler, GcfRequest } from './functions/gcfHandler.js';
+export type { GcfHandler, GcfRequest, GcfResponse } from './functions/gcfHandler.js';
 export type { LambdaHandler, LambdaHttpEvent, LambdaHttpResult } from './functions/lambdaHandler.js';
 export { DateTimeScalar } from './dateTime.js';
 export { buildSchemaFromFile } from './buildSchema.js';
@@ -86,13 +89,7 @@ export {
   type WhenLimitsUnavailable,
 } from './rateLimits.js';
 export { createServiceMetrics, type ServiceMetrics } from './telemetry/metrics.js';
-export {
-  metricsEndpoint,
-  operationMetricsPlugin,
-  serveMetrics,
-  traceRequests,
-  type TraceTrust,
-} from './telemetry/http.js';
+export { operationMetricsPlugin, serveMetrics, type TraceTrust } from './telemetry/http.js';
 export {
   createMemorySpanExporter,
   propagationHeaders,

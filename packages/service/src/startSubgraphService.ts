@@ -1,6 +1,6 @@
 import type { Db } from '@agora/db';
 import { openDatabase } from './openDatabase.js';
-import type { RunningServer } from './graphqlServer.js';
+import type { RunningServer } from './http/httpServer.js';
 import { serveSubgraph, type ServeOptions, type SubgraphDefinition } from './subgraphServer.js';
 import { createServiceMetrics, type ServiceMetrics } from './telemetry/metrics.js';
 import { Gauge } from 'prom-client';

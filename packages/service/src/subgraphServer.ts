@@ -9,8 +9,8 @@ import type { GraphQLSchema } from 'graphql';
 import { maskError } from '@agora/errors';
 import { createDocumentStore } from './byteBoundedCache.js';
 import { answerDatabaseOutage } from './databaseOutage.js';
-import { requireGatewaySecret } from './gatewaySecret.js';
-import { serveGraphQL, type RunningServer } from './graphqlServer.js';
+import { refuseWithoutGatewaySecret } from './gatewaySecret.js';
+import { serveGraphQL, type RunningServer } from './http/httpServer.js';
 import { readClientAddress, readIdentity, type Identity } from './identity.js';
 import type { Logger } from './logger.js';
 import type { ServiceMetrics } from './telemetry/metrics.js';
@@ -67,13 +67,13 @@ export function serveSubgraph<Context extends object>(
   return serveGraphQL<Context>({
     name: `${subgraph.name} subgraph`,
     createApollo: (plugins) => createSubgraphApollo(subgraph, options, plugins),
-    guards: [requireGatewaySecret(options.gatewaySecret)],
+    refuse: refuseWithoutGatewaySecret(() => options.gatewaySecret),
     // Inside the cluster only, like the subgraph itself: Prometheus scrapes it here.
     metricsOnMainPort: true,
     // Only the gateway and other subgraphs get past the secret: their trace and request id hold.
     traceTrust: 'peers',
     ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
-    context: async (req) => createRequestContext(subgraph, req.headers),
+    context: async (request) => createRequestContext(subgraph, request.headers),
     checkReadiness: () => subgraph.checkReadiness(),
     port: options.port,
     host: options.host,

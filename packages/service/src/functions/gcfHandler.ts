@@ -1,17 +1,34 @@
-import type { Request, Response } from 'express';
-import type { FunctionRequest, FunctionRequestBody, FunctionResponse } from './functionRequest.js';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { EdgeResponse } from '../http/edgeResponse.js';
+import type { EdgeBody } from '../http/requestBody.js';
+import type { FunctionRequest } from './functionEdge.js';
 
 /**
- * What Google Cloud Functions passes to an HTTP function: the Functions Framework's express
- * request, whose body it has already read, keeping the bytes in `rawBody`.
+ * What Google Cloud Functions passes to an HTTP function, as far as a subgraph reads it: the
+ * Functions Framework's (express) request, whose body it has already read, keeping the bytes
+ * in `rawBody`.
  */
-export type GcfRequest = Request & { rawBody?: Buffer };
+export interface GcfRequest {
+  method: string;
+  path: string;
+  originalUrl: string;
+  headers: IncomingHttpHeaders;
+  rawBody?: Buffer;
+  body?: unknown;
+}
+
+/** The part of the Functions Framework's (express) response a subgraph writes to. */
+export interface GcfResponse {
+  status(code: number): GcfResponse;
+  set(headers: Record<string, string>): GcfResponse;
+  send(body: string | Buffer): unknown;
+}
 
 /** An HTTP function for Google Cloud Functions (`--entry-point gcf`). */
-export type GcfHandler = (req: GcfRequest, res: Response) => Promise<void>;
+export type GcfHandler = (req: GcfRequest, res: GcfResponse) => Promise<void>;
 
-/** Adapts a function answer to the Functions Framework's `(req, res)`. */
-export function createGcfHandler(answer: (request: FunctionRequest) => Promise<FunctionResponse>): GcfHandler {
+/** Adapts the function edge to the Functions Framework's `(req, res)`. */
+export function createGcfHandler(answer: (request: FunctionRequest) => Promise<EdgeResponse>): GcfHandler {
   return async (req, res) => {
     const response = await answer({
       method: req.method,
@@ -28,7 +45,7 @@ export function createGcfHandler(answer: (request: FunctionRequest) => Promise<F
  * The bytes the framework kept, so that JSON is parsed here with the same rules on every
  * platform; what it parsed when it kept none (a host without the framework's `rawBody`).
  */
-function bodyOf(req: GcfRequest): FunctionRequestBody {
+function bodyOf(req: GcfRequest): EdgeBody {
   if (Buffer.isBuffer(req.rawBody)) return { bytes: req.rawBody };
   const body: unknown = req.body;
   if (Buffer.isBuffer(body)) return { bytes: body };

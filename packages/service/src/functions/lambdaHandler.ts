@@ -1,5 +1,6 @@
 import { ErrorCode } from '@agora/errors';
-import { jsonResponse, type FunctionRequest, type FunctionResponse } from './functionRequest.js';
+import { errorResponse, type EdgeResponse } from '../http/edgeResponse.js';
+import type { FunctionRequest } from './functionEdge.js';
 
 /**
  * The fields a subgraph reads from an AWS Lambda HTTP event: API Gateway HTTP API (payload
@@ -25,20 +26,19 @@ export interface LambdaHttpResult {
 /** A Lambda handler for HTTP events (`function.lambda`). */
 export type LambdaHandler = (event: LambdaHttpEvent) => Promise<LambdaHttpResult>;
 
-/** Adapts a function answer to Lambda's HTTP event and result. */
-export function createLambdaHandler(answer: (request: FunctionRequest) => Promise<FunctionResponse>): LambdaHandler {
+/** Adapts the function edge to Lambda's HTTP event and result. */
+export function createLambdaHandler(answer: (request: FunctionRequest) => Promise<EdgeResponse>): LambdaHandler {
   return async (event) => {
     const response = isHttpEvent(event)
       ? await answer(fromEvent(event))
-      : jsonResponse(400, {
-          errors: [
-            {
-              message: 'This function answers HTTP events only (API Gateway payload 2.0 or a function URL).',
-              extensions: { code: ErrorCode.BadRequest },
-            },
-          ],
-        });
-    return { statusCode: response.status, headers: response.headers, body: response.body, isBase64Encoded: false };
+      : errorResponse(
+          400,
+          ErrorCode.BadRequest,
+          'This function answers HTTP events only (API Gateway payload 2.0 or a function URL).',
+        );
+    // Every answer a subgraph gives is JSON text.
+    const body = typeof response.body === 'string' ? response.body : response.body.toString('utf8');
+    return { statusCode: response.status, headers: response.headers, body, isBase64Encoded: false };
   };
 }
 

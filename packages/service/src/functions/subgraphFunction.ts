@@ -5,7 +5,7 @@ import { openDatabase } from '../openDatabase.js';
 import { SUBGRAPH_MAX_BODY_BYTES, createSubgraphApollo } from '../subgraphServer.js';
 import type { SubgraphDeployment } from '../subgraphDeployment.js';
 import { createServiceMetrics } from '../telemetry/metrics.js';
-import { answerFunctionRequest, type FunctionRequest, type ServedSubgraph } from './functionRequest.js';
+import { createFunctionEdge, type ServedSubgraph } from './functionEdge.js';
 import { createGcfHandler, type GcfHandler } from './gcfHandler.js';
 import { createLambdaHandler, type LambdaHandler } from './lambdaHandler.js';
 
@@ -79,11 +79,13 @@ export function createSubgraphFunction<Context extends object>(
     });
     return starting;
   };
-  const answer = (request: FunctionRequest) =>
-    answerFunctionRequest(
-      { gatewaySecret: () => readGatewaySecret(options.name, options.env), served: instance, logger: options.logger },
-      request,
-    );
+  const answer = createFunctionEdge({
+    name: options.name,
+    gatewaySecret: () => readGatewaySecret(options.name, options.env),
+    served: instance,
+    maxBodyBytes: SUBGRAPH_MAX_BODY_BYTES,
+    logger: options.logger,
+  });
   return {
     gcf: createGcfHandler(answer),
     lambda: createLambdaHandler(answer),
@@ -124,7 +126,6 @@ async function startInstance<Context extends object>(
     return {
       subgraph,
       apollo,
-      maxBodyBytes: SUBGRAPH_MAX_BODY_BYTES,
       async close() {
         await apollo.stop();
         await opened.close();

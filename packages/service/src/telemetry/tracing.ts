@@ -41,12 +41,25 @@ export function startTracing(options: TracingOptions): Tracing {
   // bookkeeping on every asynchronous step cost the signing benchmark about a tenth.
   if (processor === undefined) return { shutdown: async () => {} };
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  tracing = true;
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: options.serviceName }),
     spanProcessors: [processor],
   });
   trace.setGlobalTracerProvider(provider);
-  return { shutdown: () => provider.shutdown() };
+  return {
+    shutdown: async () => {
+      tracing = false;
+      await provider.shutdown();
+    },
+  };
+}
+
+let tracing = false;
+
+/** Whether this process records spans (startTracing was given somewhere to send them). */
+export function isTracing(): boolean {
+  return tracing;
 }
 
 function spanProcessorFor(options: TracingOptions): SpanProcessor | undefined {
