@@ -121,6 +121,7 @@ export async function serveGateway(deps: GatewayDeps, listenOptions: ListenOptio
         recordFetch: (subgraph, outcome, seconds) =>
           metrics.subgraphFetchSeconds.observe({ subgraph, outcome }, seconds),
         recordRetry: (subgraph, outcome) => metrics.subgraphFetchRetries.inc({ subgraph, outcome }),
+        recordSharedRead: (subgraph) => metrics.subgraphSharedReads.inc({ subgraph }),
       }),
   });
   const apiSchema = buildApiSchema(deps.supergraphSdl);

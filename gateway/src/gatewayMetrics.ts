@@ -8,6 +8,7 @@ export type SubgraphFetchOutcome = 'ok' | 'http_error' | 'timeout' | 'unreachabl
 export interface GatewayMetrics extends ServiceMetrics {
   subgraphFetchSeconds: Histogram<'subgraph' | 'outcome'>;
   subgraphFetchRetries: Counter<'subgraph' | 'outcome'>;
+  subgraphSharedReads: Counter<'subgraph'>;
   responseCacheRequests: Counter<'outcome'>;
 }
 
@@ -43,6 +44,12 @@ export function createGatewayMetrics(hub: CountHub): GatewayMetrics {
       name: 'agora_subgraph_fetch_retries_total',
       help: 'Reads sent to a subgraph a second time after a refused or reset connection, by the outcome of that attempt.',
       labelNames: ['subgraph', 'outcome'],
+      registers,
+    }),
+    subgraphSharedReads: new Counter({
+      name: 'agora_subgraph_reads_shared_total',
+      help: 'Reads a subgraph was not sent because an identical one was in flight, whose answer they shared.',
+      labelNames: ['subgraph'],
       registers,
     }),
     responseCacheRequests: new Counter({

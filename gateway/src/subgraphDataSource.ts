@@ -8,6 +8,7 @@ import { ErrorCode, ServiceUnavailableError, isTimeoutError } from '@agora/error
 import { INTERNAL_HEADERS, identityHeaders, propagationHeaders } from '@agora/service';
 import type { SubgraphFetchOutcome } from './gatewayMetrics.js';
 import type { GatewayContext } from './context.js';
+import { createSharedReads, type WholeAnswer } from './sharedReads.js';
 
 export interface SubgraphDataSourceOptions {
   name: string;
@@ -20,6 +21,8 @@ export interface SubgraphDataSourceOptions {
   recordFetch(subgraph: string, outcome: SubgraphFetchOutcome, seconds: number): void;
   /** Counts each call sent a second time, by the outcome of that second attempt. */
   recordRetry(subgraph: string, outcome: SubgraphFetchOutcome): void;
+  /** Counts each read answered by an identical one already in flight (see sharedReads.ts). */
+  recordSharedRead(subgraph: string): void;
 }
 
 /**
@@ -54,8 +57,6 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
    * error naming the subgraph and the status, never its URL or its response body.
    */
   override async errorFromResponse(response: FetcherResponse): Promise<GraphQLError> {
-    // Read to the end all the same, or the connection cannot go back to the pool.
-    await response.text().catch(() => undefined);
     return new GraphQLError(`The ${this.options.name} service failed (HTTP ${response.status}).`, {
       extensions: { code: ErrorCode.InternalServerError },
     });
@@ -108,24 +109,34 @@ function isConnectionFailure(error: unknown): boolean {
 
 /**
  * What Apollo reads of a subgraph's answer (`ok`, `status`, `headers.get`, `json`, `text`),
- * over undici's own response: the WHATWG Response and its web streams cost about twice the
- * CPU per call (bench/OPTIMIZATIONS.md).
+ * over an answer read whole from undici's own response: the WHATWG Response and its web
+ * streams cost about twice the CPU per call (bench/OPTIMIZATIONS.md). Each caller parses the
+ * body itself, so that callers sharing one answer never share its objects.
  */
-function fetcherResponseOf(url: string, answer: Dispatcher.ResponseData): FetcherResponse {
-  const headers = answer.headers as IncomingHttpHeaders;
+function fetcherResponseOf(url: string, answer: WholeAnswer): FetcherResponse {
   const header = (name: string): string | null => {
-    const value = headers[name.toLowerCase()];
+    const value = answer.headers[name.toLowerCase()];
     return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
   };
   return {
-    ok: answer.statusCode >= 200 && answer.statusCode < 300,
-    status: answer.statusCode,
+    ok: answer.status >= 200 && answer.status < 300,
+    status: answer.status,
     statusText: '',
     url,
     headers: { get: header, has: (name: string) => header(name) !== null },
-    text: () => answer.body.text(),
-    json: () => answer.body.json(),
+    text: async () => answer.body,
+    json: async () => JSON.parse(answer.body) as unknown,
   } as unknown as FetcherResponse;
+}
+
+/**
+ * Reads with the same text, variables and caller get the same answer; nothing else a request
+ * carries changes it (its request id and trace name the request, and where the caller is
+ * only counts towards checkout's limit, a mutation's).
+ */
+function sharedReadKey(init: RequestInit): string {
+  const headers = init.headers as Record<string, string>;
+  return `${headers[INTERNAL_HEADERS.userId] ?? ''} ${headers[INTERNAL_HEADERS.sessionId] ?? ''} ${String(init.body)}`;
 }
 
 /**
@@ -138,7 +149,18 @@ function fetcherResponseOf(url: string, answer: Dispatcher.ResponseData): Fetche
  */
 function createTimedFetcher(options: SubgraphDataSourceOptions): Fetcher {
   const dispatcher = new Agent({ connections: options.maxConnections, keepAliveTimeout: 30_000 });
+  const reads = createSharedReads(() => options.recordSharedRead(options.name));
+  const call = createTimedCall(options, dispatcher);
   return (async (url: string, init: RequestInit) => {
+    // A query's fetches may be shared (and sent twice, see mayRetry); a mutation's never are.
+    if (retryable.getStore() !== true) return fetcherResponseOf(url, await call(url, init, false));
+    return fetcherResponseOf(url, await reads.share(sharedReadKey(init), () => call(url, init, true)));
+  }) as unknown as Fetcher;
+}
+
+/** One call, its answer read whole within the deadline; a read is sent once more on a failed connection. */
+function createTimedCall(options: SubgraphDataSourceOptions, dispatcher: Dispatcher) {
+  return async (url: string, init: RequestInit, mayRetry: boolean): Promise<WholeAnswer> => {
     const startedAt = performance.now();
     // One deadline for the call, the retry and its backoff included.
     const signal = AbortSignal.timeout(options.timeoutMs);
@@ -150,7 +172,12 @@ function createTimedFetcher(options: SubgraphDataSourceOptions): Fetcher {
         dispatcher,
         signal,
       });
-      return fetcherResponseOf(url, answer);
+      // Read to the end whatever the status, so that the connection goes back to the pool.
+      return {
+        status: answer.statusCode,
+        headers: answer.headers as IncomingHttpHeaders,
+        body: await answer.body.text(),
+      };
     };
     let retried = false;
     const record = (outcome: SubgraphFetchOutcome) => {
@@ -162,12 +189,12 @@ function createTimedFetcher(options: SubgraphDataSourceOptions): Fetcher {
         // Jittered, so that the retries of many calls cut by one restart do not land together.
         const backoffMs = RETRY_BACKOFF_MS.min + Math.random() * (RETRY_BACKOFF_MS.max - RETRY_BACKOFF_MS.min);
         const leftMs = options.timeoutMs - (performance.now() - startedAt);
-        if (retryable.getStore() !== true || !isConnectionFailure(error) || leftMs <= backoffMs) throw error;
+        if (!mayRetry || !isConnectionFailure(error) || leftMs <= backoffMs) throw error;
         await wait(backoffMs);
         retried = true;
         return send();
       });
-      record(response.ok ? 'ok' : 'http_error');
+      record(response.status >= 200 && response.status < 300 ? 'ok' : 'http_error');
       return response;
     } catch (error) {
       record(isTimeoutError(error) ? 'timeout' : 'unreachable');
@@ -177,5 +204,5 @@ function createTimedFetcher(options: SubgraphDataSourceOptions): Fetcher {
           : `The ${options.name} service is unreachable.`,
       );
     }
-  }) as unknown as Fetcher;
+  };
 }
