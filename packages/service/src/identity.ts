@@ -10,6 +10,11 @@ export const INTERNAL_HEADERS = {
   sessionId: 'x-agora-session-id',
   /** The client's network address as the gateway determined it (for per-address limits). */
   clientAddress: 'x-agora-client-address',
+  /**
+   * Milliseconds the caller still waits for this answer (what is left of its own deadline),
+   * read by `readDeadline`; every call between our processes carries one.
+   */
+  deadlineMs: 'x-agora-deadline-ms',
 } as const;
 
 /** Who is calling, as verified by the gateway from the caller's token. */

@@ -12,10 +12,14 @@ export { runService, type RunOptions, type Stoppable } from './runService.js';
 export {
   createServiceClient,
   ServiceCallError,
+  ServiceNoAnswerError,
+  type NoAnswerReason,
+  type PooledServiceClient,
   type RequestOptions,
   type ServiceClient,
   type ServiceClientOptions,
 } from './serviceClient.js';
+export { ANSWER_MARGIN_MS, MAX_REQUEST_DEADLINE_MS, deadlineHeaders, msLeft, readDeadline } from './deadline.js';
 export {
   DEFAULT_TOKEN_AUDIENCE,
   DEFAULT_TOKEN_ISSUER,

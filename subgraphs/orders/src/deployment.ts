@@ -18,6 +18,11 @@ export function ordersDeployment(env: Env, logger: Logger): SubgraphDeployment<O
       gatewaySecret: config.service.gatewaySecret,
       timeoutMs: config.serviceTimeoutMs,
     });
+  const peers = {
+    inventory: peer('inventory', config.inventoryUrl),
+    financial: peer('financial', config.financialUrl),
+    users: peer('users', config.usersUrl),
+  };
   return {
     service: config.service,
     databaseUrl: config.databaseUrl,
@@ -25,13 +30,14 @@ export function ordersDeployment(env: Env, logger: Logger): SubgraphDeployment<O
       createOrdersSubgraph({
         metrics,
         db,
-        inventory: peer('inventory', config.inventoryUrl),
-        financial: peer('financial', config.financialUrl),
-        users: peer('users', config.usersUrl),
+        ...peers,
         rateLimiter: adapters.rateLimiter,
         checkout: config.checkout,
         logger,
       }),
-    close: () => adapters.close(),
+    close: async () => {
+      await Promise.all(Object.values(peers).map((client) => client.close()));
+      await adapters.close();
+    },
   };
 }

@@ -22,6 +22,12 @@ export function signaturesDeployment(
     'launches and closes arrive, and counts leave, through it',
   );
   const adapters = createAdapters({ redisUrl, prefix: config.service.redisPrefix });
+  const petitions = createServiceClient({
+    service: 'petitions',
+    url: config.petitionsUrl,
+    gatewaySecret: config.service.gatewaySecret,
+    timeoutMs: config.serviceTimeoutMs,
+  });
   return {
     service: config.service,
     databaseUrl: config.databaseUrl,
@@ -32,12 +38,7 @@ export function signaturesDeployment(
         pubsub: adapters.pubsub,
         rankedSets: adapters.rankedSets,
         rateLimiter: adapters.rateLimiter,
-        petitions: createServiceClient({
-          service: 'petitions',
-          url: config.petitionsUrl,
-          gatewaySecret: config.service.gatewaySecret,
-          timeoutMs: config.serviceTimeoutMs,
-        }),
+        petitions,
         logger,
         // A function hears no launch or close events: it reads the log at most a second
         // before signing, so a closed petition stops taking signatures within a second.
@@ -45,6 +46,9 @@ export function signaturesDeployment(
           ? config.settings
           : { ...config.settings, replicaMaxAgeMs: config.settings.replicaMaxAgeMs ?? 1_000 },
       }),
-    close: () => adapters.close(),
+    close: async () => {
+      await petitions.close();
+      await adapters.close();
+    },
   };
 }

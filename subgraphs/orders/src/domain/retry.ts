@@ -25,8 +25,8 @@ function backoffMs(retry: CheckoutRetry, retryNumber: number): number {
 /**
  * Runs an idempotent call to a peer until it answers, fails for good, or `deadline` (epoch
  * ms) passes, then throws its last error. The call gets the options to pass its client: no
- * retries of the client's own (these replace them) and, from the second attempt, a signal
- * that aborts it at the deadline. The first attempt always runs, bounded by the call's own
+ * retries of the client's own (these replace them) and, from the second attempt, the
+ * deadline, which the client's attempts end by. The first attempt always runs, bounded by the call's own
  * timeout; a retry starts only if its backoff ends before the deadline.
  */
 export async function retryUntil<T>(
@@ -46,7 +46,7 @@ export async function retryUntil<T>(
       // A busy event loop may have woken us late.
       const left = Math.floor(deadline - Date.now());
       if (left <= 0) throw error;
-      options = { retry: false, signal: AbortSignal.timeout(left) };
+      options = { retry: false, deadline };
     }
   }
 }
