@@ -5,7 +5,7 @@ import { GraphQLError, OperationTypeNode } from 'graphql';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Agent, request, type Dispatcher } from 'undici';
 import { ErrorCode, ServiceUnavailableError, isTimeoutError } from '@agora/errors';
-import { INTERNAL_HEADERS, identityHeaders, propagationHeaders } from '@agora/service';
+import { INTERNAL_HEADERS, deadlineHeaders, identityHeaders, propagationHeaders } from '@agora/service';
 import type { SubgraphFetchOutcome } from './gatewayMetrics.js';
 import type { GatewayContext } from './context.js';
 import { createSharedReads, type WholeAnswer } from './sharedReads.js';
@@ -140,7 +140,8 @@ function sharedReadKey(init: RequestInit): string {
 }
 
 /**
- * Calls over a pool of keep-alive connections of its own (undici's request API), bounded, with a per-call deadline;
+ * Calls over a pool of keep-alive connections of its own (undici's request API), bounded, with a per-call deadline
+ * that the subgraph is told (`x-agora-deadline-ms`: what is left of it, for the retry too);
  * a miss becomes SERVICE_UNAVAILABLE naming the subgraph, not its URL. Node's global fetch
  * opens a new connection whenever all are busy: at 350 clients that was hundreds of sockets
  * per subgraph and stragglers of over 10 s; a bounded pool queues here instead, where the
@@ -167,7 +168,11 @@ function createTimedCall(options: SubgraphDataSourceOptions, dispatcher: Dispatc
     const send = async () => {
       const answer = await request(url, {
         method: (init.method ?? 'POST') as Dispatcher.HttpMethod,
-        headers: init.headers as Record<string, string>,
+        headers: {
+          ...(init.headers as Record<string, string>),
+          // What is left of that deadline, so the subgraph (and whatever it calls) answers within it.
+          ...deadlineHeaders(options.timeoutMs - (performance.now() - startedAt)),
+        },
         body: init.body as string,
         dispatcher,
         signal,

@@ -60,6 +60,20 @@ async function startProbeSubgraph() {
   });
 }
 
+/**
+ * The probe's `headers` without the deadline, and the deadline the gateway sent (ms), which
+ * depends on how long the call took to leave.
+ */
+function splitDeadline(headers: readonly string[]): { headers: string[]; deadlineMs: number } {
+  const prefix = `${INTERNAL_HEADERS.deadlineMs}=`;
+  const deadlines = headers.filter((header) => header.startsWith(prefix));
+  expect(deadlines).toHaveLength(1);
+  return {
+    headers: headers.filter((header) => !header.startsWith(prefix)),
+    deadlineMs: Number((deadlines[0] as string).slice(prefix.length)),
+  };
+}
+
 function supergraphFor(url: string): string {
   const result = composeServices([
     {
@@ -126,7 +140,7 @@ describe('gateway', () => {
       await gateway.stop();
     });
 
-    it('should send the secret and the verified caller, and none of the headers the client sent', async () => {
+    it('should send the secret, the verified caller and its own deadline, and none of the headers the client sent', async () => {
       const token = await tokenFor('user-7', 'session-7');
       const result = await postGraphQL<{ headers: string[] }>(gateway.url, '{ headers }', {
         headers: {
@@ -134,11 +148,16 @@ describe('gateway', () => {
           [INTERNAL_HEADERS.userId]: 'someone-else',
           [INTERNAL_HEADERS.gatewaySecret]: 'forged',
           [INTERNAL_HEADERS.clientAddress]: '6.6.6.6',
+          [INTERNAL_HEADERS.deadlineMs]: '999999',
           'x-forwarded-for': '6.6.6.6',
           'x-agora-anything': 'smuggled',
         },
       });
-      expect(dataOf(result).headers).toEqual([
+      const { headers, deadlineMs } = splitDeadline(dataOf(result).headers);
+      // What is left of this gateway's 200 ms, not the client's say.
+      expect(deadlineMs).toBeGreaterThan(0);
+      expect(deadlineMs).toBeLessThanOrEqual(200);
+      expect(headers).toEqual([
         `${INTERNAL_HEADERS.clientAddress}=127.0.0.1`,
         `${INTERNAL_HEADERS.gatewaySecret}=${TEST_GATEWAY_SECRET}`,
         `${INTERNAL_HEADERS.sessionId}=session-7`,
@@ -150,12 +169,11 @@ describe('gateway', () => {
       const slow = await postGraphQL(gateway.url, '{ slow }');
       expect(errorCodes(slow)).toEqual(['SERVICE_UNAVAILABLE']);
       expect(slow.errors?.[0]?.message).toBe('The probe service did not answer within 200 ms.');
-      expect(dataOf(await postGraphQL(gateway.url, '{ headers }'))).toEqual({
-        headers: [
-          `${INTERNAL_HEADERS.clientAddress}=127.0.0.1`,
-          `${INTERNAL_HEADERS.gatewaySecret}=${TEST_GATEWAY_SECRET}`,
-        ],
-      });
+      const after = await postGraphQL<{ headers: string[] }>(gateway.url, '{ headers }');
+      expect(splitDeadline(dataOf(after).headers).headers).toEqual([
+        `${INTERNAL_HEADERS.clientAddress}=127.0.0.1`,
+        `${INTERNAL_HEADERS.gatewaySecret}=${TEST_GATEWAY_SECRET}`,
+      ]);
     });
 
     it('should show an unexpected error message but never its stack trace', async () => {

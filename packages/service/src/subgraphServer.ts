@@ -9,6 +9,7 @@ import type { GraphQLSchema } from 'graphql';
 import { maskError } from '@agora/errors';
 import { createDocumentStore } from './byteBoundedCache.js';
 import { answerDatabaseOutage } from './databaseOutage.js';
+import { readDeadline } from './deadline.js';
 import { refuseWithoutGatewaySecret } from './gatewaySecret.js';
 import { serveGraphQL, type RunningServer } from './http/httpServer.js';
 import { readClientAddress, readIdentity, type Identity } from './identity.js';
@@ -19,8 +20,11 @@ import type { ServiceMetrics } from './telemetry/metrics.js';
 export interface SubgraphDefinition<Context extends object> {
   name: string;
   schema: GraphQLSchema;
-  /** A fresh context per request: the caller, where they call from, and new DataLoaders. */
-  createContext(identity: Identity | null, request: { clientAddress: string | null }): Context;
+  /**
+   * A fresh context per request: the caller, where they call from, when it must be answered by
+   * (`deadline`, epoch ms: calls to other services pass it on), and new DataLoaders.
+   */
+  createContext(identity: Identity | null, request: { clientAddress: string | null; deadline: number }): Context;
   /** Throws when the subgraph cannot serve (database unreachable, say). */
   checkReadiness(): Promise<void>;
   /** Background work begun before serving (consumers, timers); stopped after the last request. */
@@ -127,10 +131,13 @@ function givesCacheHints(schema: GraphQLSchema): boolean {
   return schema.getDirective('cacheControl') !== undefined;
 }
 
-/** A request's context from the headers only the gateway sets: the caller and their address. */
+/** A request's context from the headers only the gateway sets: the caller, their address, the deadline. */
 export function createRequestContext<Context extends object>(
   subgraph: SubgraphDefinition<Context>,
   headers: IncomingHttpHeaders,
 ): Context {
-  return subgraph.createContext(readIdentity(headers), { clientAddress: readClientAddress(headers) });
+  return subgraph.createContext(readIdentity(headers), {
+    clientAddress: readClientAddress(headers),
+    deadline: readDeadline(headers),
+  });
 }

@@ -13,6 +13,8 @@ export interface OrdersContext {
   viewer: Identity | null;
   /** Where the caller calls from, as the gateway saw it (per-address limits). */
   clientAddress: string | null;
+  /** When this request must be answered by (epoch ms, from readDeadline); calls to peers get what is left. */
+  deadline: number;
   loaders: OrderLoaders & { productInfoById: DataLoader<string, ProductInfo | null> };
   cart: Cart;
   orders: OrderStore;

@@ -94,11 +94,12 @@ export function createOrdersSubgraph(deps: OrdersDeps): SubgraphDefinition<Order
   return {
     name: 'orders',
     schema: buildSchemaFromFile(ORDERS_SCHEMA_PATH, resolvers),
-    createContext: (viewer, { clientAddress }) => {
-      const productInfoById = createProductInfoLoader(inventory);
+    createContext: (viewer, { clientAddress, deadline }) => {
+      const productInfoById = createProductInfoLoader(inventory, deadline);
       return {
         viewer,
         clientAddress,
+        deadline,
         orders,
         checkout,
         checkoutOutcomes,

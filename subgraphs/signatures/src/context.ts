@@ -8,6 +8,8 @@ import type { SignatureStore } from './store/signatureStore.js';
 export interface SignaturesContext {
   viewer: Identity | null;
   clientAddress: string | null;
+  /** When this request must be answered by (epoch ms, from readDeadline); a read of the petitions log stops there. */
+  deadline: number;
   loaders: SignatureLoaders;
   signatures: SignatureStore;
   signing: Signing;

@@ -83,9 +83,10 @@ export function createSignaturesSubgraph(deps: SignaturesDeps): SubgraphDefiniti
   return {
     name: 'signatures',
     schema: buildSchemaFromFile(SIGNATURES_SCHEMA_PATH, resolvers),
-    createContext: (viewer, { clientAddress }) => ({
+    createContext: (viewer, { clientAddress, deadline }) => ({
       viewer,
       clientAddress,
+      deadline,
       signatures,
       signing,
       counts,

@@ -94,8 +94,8 @@ export function createFinancialClient(client: ServiceClient) {
       return data.settleOrderCharge.payment;
     },
 
-    async refundOrder(orderId: string): Promise<PaymentSummary | null> {
-      const data = await client.request<{ refundOrder: PaymentSummary | null }>(REFUND_MUTATION, { orderId });
+    async refundOrder(orderId: string, options?: RequestOptions): Promise<PaymentSummary | null> {
+      const data = await client.request<{ refundOrder: PaymentSummary | null }>(REFUND_MUTATION, { orderId }, options);
       return data.refundOrder;
     },
   };

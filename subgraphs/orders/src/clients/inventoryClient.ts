@@ -99,13 +99,15 @@ interface ProductEntity {
 export function createInventoryClient(client: ServiceClient) {
   return {
     /** Products by id, in the order asked; null where inventory knows no such product. */
-    async findProducts(ids: readonly string[]): Promise<(ProductInfo | null)[]> {
+    async findProducts(ids: readonly string[], options?: RequestOptions): Promise<(ProductInfo | null)[]> {
       const known = ids.filter(isUuid);
       const byId = new Map<string, ProductInfo>();
       if (known.length > 0) {
-        const data = await client.request<{ _entities: (ProductEntity | null)[] }>(PRODUCTS_QUERY, {
-          representations: known.map((id) => ({ __typename: 'Product', id })),
-        });
+        const data = await client.request<{ _entities: (ProductEntity | null)[] }>(
+          PRODUCTS_QUERY,
+          { representations: known.map((id) => ({ __typename: 'Product', id })) },
+          options,
+        );
         for (const entity of data._entities) {
           if (entity !== null) {
             byId.set(entity.id, {
@@ -145,26 +147,32 @@ export function createInventoryClient(client: ServiceClient) {
     },
 
     /** Gives the order's units back (or fences an order that never reserved). */
-    async releaseStock(orderId: string): Promise<Reservation> {
-      const data = await client.request<{ releaseStock: ReservationEntity }>(changeMutation('releaseStock'), {
-        orderId,
-      });
+    async releaseStock(orderId: string, options?: RequestOptions): Promise<Reservation> {
+      const data = await client.request<{ releaseStock: ReservationEntity }>(
+        changeMutation('releaseStock'),
+        { orderId },
+        options,
+      );
       return toReservation(data.releaseStock);
     },
 
     /** Marks the order's units sold. */
-    async commitStock(orderId: string): Promise<Reservation | null> {
-      const data = await client.request<{ commitStock: ReservationEntity | null }>(changeMutation('commitStock'), {
-        orderId,
-      });
+    async commitStock(orderId: string, options?: RequestOptions): Promise<Reservation | null> {
+      const data = await client.request<{ commitStock: ReservationEntity | null }>(
+        changeMutation('commitStock'),
+        { orderId },
+        options,
+      );
       return data.commitStock === null ? null : toReservation(data.commitStock);
     },
 
     /** Returns a sold order's units to stock. */
-    async restockOrder(orderId: string): Promise<Reservation | null> {
-      const data = await client.request<{ restockOrder: ReservationEntity | null }>(changeMutation('restockOrder'), {
-        orderId,
-      });
+    async restockOrder(orderId: string, options?: RequestOptions): Promise<Reservation | null> {
+      const data = await client.request<{ restockOrder: ReservationEntity | null }>(
+        changeMutation('restockOrder'),
+        { orderId },
+        options,
+      );
       return data.restockOrder === null ? null : toReservation(data.restockOrder);
     },
   };
@@ -172,7 +180,10 @@ export function createInventoryClient(client: ServiceClient) {
 
 export type InventoryClient = ReturnType<typeof createInventoryClient>;
 
-/** One inventory call per request for every product a response needs. */
-export function createProductInfoLoader(inventory: InventoryClient): DataLoader<string, ProductInfo | null> {
-  return new DataLoader((ids) => inventory.findProducts(ids));
+/** One inventory call per request for every product a response needs, within the request's `deadline` (epoch ms). */
+export function createProductInfoLoader(
+  inventory: InventoryClient,
+  deadline: number,
+): DataLoader<string, ProductInfo | null> {
+  return new DataLoader((ids) => inventory.findProducts(ids, { deadline }));
 }

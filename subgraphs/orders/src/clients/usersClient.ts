@@ -1,4 +1,4 @@
-import type { Identity, ServiceClient } from '@agora/service';
+import type { Identity, RequestOptions, ServiceClient } from '@agora/service';
 
 const SESSION_QUERY = /* GraphQL */ `
   query OrdersSessionActive($userId: ID!, $sessionId: ID!) {
@@ -9,8 +9,8 @@ const SESSION_QUERY = /* GraphQL */ `
 /** Asks the users subgraph, through its own endpoint, whether a session may still act. */
 export function createUsersClient(client: ServiceClient) {
   return {
-    async isSessionActive(identity: Identity): Promise<boolean> {
-      const data = await client.request<{ sessionActive: boolean }>(SESSION_QUERY, { ...identity });
+    async isSessionActive(identity: Identity, options?: RequestOptions): Promise<boolean> {
+      const data = await client.request<{ sessionActive: boolean }>(SESSION_QUERY, { ...identity }, options);
       return data.sessionActive;
     },
   };

@@ -16,14 +16,15 @@ const WILL_COMPLETE =
 /** cancelOrder: a PAID order of the buyer's is refunded, its stock returned, then CANCELLED. */
 export function createCancellation(deps: { store: CheckoutStore; settlement: OrderSettlement }) {
   return {
-    async cancel(userId: string, orderId: string): Promise<CancelOutcome> {
+    /** `deadline` (epoch ms): the request's; the refund and restock not finished by then complete later. */
+    async cancel(userId: string, orderId: string, deadline: number): Promise<CancelOutcome> {
       const order = isUuid(orderId) ? await deps.store.findOrder(orderId) : null;
       if (order === null || order.userId !== userId || isHidden(order.status)) return { kind: 'notFound', orderId };
       if (order.status === 'CANCELLED') return { kind: 'order', order };
       if (order.status !== 'PAID') return { kind: 'notCancellable', status: order.status };
       await deps.store.requestCancel(order.id);
       try {
-        return { kind: 'order', order: await deps.settlement.finishCancel(order.id) };
+        return { kind: 'order', order: await deps.settlement.finishCancel(order.id, { deadline }) };
       } catch (error) {
         if (error instanceof ServiceUnavailableError || error instanceof ServiceCallError) {
           throw new ServiceUnavailableError(WILL_COMPLETE);

@@ -29,9 +29,13 @@ export interface CheckoutDeps {
   financial: FinancialClient;
   users: UsersClient;
   logger: Logger;
-  /** How long a duplicate request waits for the checkout already running under its key. */
+  /** How long a duplicate request waits for the checkout already running under its key (within its request's deadline). */
   duplicateWaitMs: number;
-  /** How long a checkout tries the reservation and the charge again through an outage. */
+  /**
+   * How long a checkout begins new attempts at the reservation and the charge through an
+   * outage. The request's own deadline (the gateway's, less what it took to get here) bounds
+   * every call whatever this says.
+   */
   deadlineMs: number;
   retry: CheckoutRetry;
   limiter: RateLimiter;
@@ -67,8 +71,9 @@ const IN_PROGRESS = 'This checkout is still in progress; ask again with the same
  * The checkout saga: cart → session check → PENDING order under the idempotency key →
  * stock reserved → account charged → PAID, cart emptied, stock sold. A shortage or a decline
  * ends it with nothing held and nothing taken. A service that does not answer is asked again
- * (the reservation and the charge are idempotent per order) until the checkout's deadline;
- * past it, the order stays PENDING for the recovery loop, which finishes or undoes it.
+ * (the reservation and the charge are idempotent per order) until the checkout's deadline or
+ * the request's, whichever comes first, and no call outlives the request's; past it, the
+ * order stays PENDING for the recovery loop, which finishes or undoes it.
  */
 export function createCheckout(deps: CheckoutDeps) {
   /**
@@ -106,9 +111,9 @@ export function createCheckout(deps: CheckoutDeps) {
     }
   }
 
-  /** Waits (bounded) while another request runs the checkout of this order. */
-  async function whenNotPending(order: OrderRecord): Promise<OrderRecord> {
-    const deadline = Date.now() + deps.duplicateWaitMs;
+  /** Waits (bounded, and no later than `requestDeadline`) while another request runs the checkout of this order. */
+  async function whenNotPending(order: OrderRecord, requestDeadline: number): Promise<OrderRecord> {
+    const deadline = Math.min(Date.now() + deps.duplicateWaitMs, requestDeadline);
     let current = order;
     while (current.status === 'PENDING' && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 50));
@@ -118,7 +123,11 @@ export function createCheckout(deps: CheckoutDeps) {
   }
 
   /** A key used before: the same answer, unless it now comes with another cart. */
-  async function replay(order: OrderRecord, items: readonly CartItemRecord[]): Promise<CheckoutOutcome> {
+  async function replay(
+    order: OrderRecord,
+    items: readonly CartItemRecord[],
+    requestDeadline: number,
+  ): Promise<CheckoutOutcome> {
     if (items.length > 0 && cartFingerprint(items) !== order.cartFingerprint) {
       return {
         kind: 'invalidInput',
@@ -128,27 +137,33 @@ export function createCheckout(deps: CheckoutDeps) {
         },
       };
     }
-    return outcomeOf(await whenNotPending(order));
+    return outcomeOf(await whenNotPending(order, requestDeadline));
   }
 
-  /** `deadline` (epoch ms): no call is tried again after it. */
+  /** `until` (epoch ms): no call is tried again after it; `deadline`: the request's, which no call outlives. */
   async function runSaga(
     order: OrderRecord,
     lines: NewOrderLine[],
     products: Map<string, ProductInfo>,
+    until: number,
     deadline: number,
   ): Promise<CheckoutOutcome> {
-    const reserved = await retryUntil(deadline, deps.retry, (options) =>
+    const reserved = await retryUntil(until, deadline, deps.retry, (options) =>
       deps.inventory.reserveStock(order.id, lines, options),
     ).catch(interrupted(order.id));
     if (reserved.kind === 'shortage') {
-      const ended = await deps.settlement.endUnpaid(order.id, 'REJECTED', {
-        kind: 'insufficientStock',
-        productId: reserved.productId,
-        productName: products.get(reserved.productId)?.name ?? 'this product',
-        requested: reserved.requested,
-        available: reserved.available,
-      });
+      const ended = await deps.settlement.endUnpaid(
+        order.id,
+        'REJECTED',
+        {
+          kind: 'insufficientStock',
+          productId: reserved.productId,
+          productName: products.get(reserved.productId)?.name ?? 'this product',
+          requested: reserved.requested,
+          available: reserved.available,
+        },
+        { deadline },
+      );
       return outcomeOf(ended);
     }
     // Recovery gave up on this order meanwhile (it fenced the reservation): nothing was taken.
@@ -158,22 +173,23 @@ export function createCheckout(deps: CheckoutDeps) {
       order.id,
       reserved.reservation.lines.map((line) => ({ ...line })),
     );
-    if (priced.totalAmount === 0) return outcomeOf(await deps.settlement.completePaid(order.id));
+    if (priced.totalAmount === 0) return outcomeOf(await deps.settlement.completePaid(order.id, { deadline }));
 
     const total = { amount: priced.totalAmount, currency: priced.currency };
-    const charged = await retryUntil(deadline, deps.retry, (options) =>
+    const charged = await retryUntil(until, deadline, deps.retry, (options) =>
       deps.financial.chargeOrder(order.id, order.userId, total, options),
     ).catch(interrupted(order.id));
     switch (charged.kind) {
       case 'charged':
-        return outcomeOf(await deps.settlement.completePaid(order.id));
+        return outcomeOf(await deps.settlement.completePaid(order.id, { deadline }));
       case 'declined':
         return outcomeOf(
-          await deps.settlement.endUnpaid(order.id, 'PAYMENT_DECLINED', {
-            kind: 'paymentDeclined',
-            balance: charged.balance,
-            amount: charged.amount,
-          }),
+          await deps.settlement.endUnpaid(
+            order.id,
+            'PAYMENT_DECLINED',
+            { kind: 'paymentDeclined', balance: charged.balance, amount: charged.amount },
+            { deadline },
+          ),
         );
       case 'fenced':
         return { kind: 'failed' };
@@ -193,22 +209,36 @@ export function createCheckout(deps: CheckoutDeps) {
   }
 
   return {
-    /** `clientAddress` is where the caller calls from, as the gateway saw it (null: not known). */
-    async checkout(viewer: Identity, idempotencyKey: string, clientAddress: string | null): Promise<CheckoutOutcome> {
-      const deadline = Date.now() + deps.deadlineMs;
+    /**
+     * `clientAddress` is where the caller calls from, as the gateway saw it (null: not known);
+     * `deadline` (epoch ms) when the request must be answered by. Every call to a peer ends by
+     * it, so the caller hears this service's answer (done, declined, or "ask again with the
+     * same key") before it gives up, however long `deadlineMs` is.
+     */
+    async checkout(
+      viewer: Identity,
+      idempotencyKey: string,
+      clientAddress: string | null,
+      deadline: number,
+    ): Promise<CheckoutOutcome> {
+      const until = Date.now() + deps.deadlineMs;
+      const options = { deadline };
       const problem = checkIdempotencyKey(idempotencyKey);
       if (problem !== null) return { kind: 'invalidInput', problem };
       const limited = await overLimit(viewer.userId, clientAddress);
       if (limited !== null) return limited;
       const items = await deps.carts.findCartItemsByUserIds([viewer.userId]);
       const earlier = await deps.store.findOrderByKey(viewer.userId, idempotencyKey);
-      if (earlier !== null) return replay(earlier, items);
+      if (earlier !== null) return replay(earlier, items, deadline);
       if (items.length === 0) return { kind: 'cartEmpty' };
-      if (!(await deps.users.isSessionActive(viewer))) {
+      if (!(await deps.users.isSessionActive(viewer, options))) {
         throw new UnauthenticatedError('Your session has ended; log in again to buy.');
       }
 
-      const infos = await deps.inventory.findProducts(items.map((item) => item.productId));
+      const infos = await deps.inventory.findProducts(
+        items.map((item) => item.productId),
+        options,
+      );
       const products = new Map<string, ProductInfo>();
       const lines = items.map((item, index) => {
         const product = infos[index];
@@ -229,9 +259,9 @@ export function createCheckout(deps: CheckoutDeps) {
       });
       if (order === null) {
         // The same key, at the same moment, from another request: answer what that one does.
-        return replay((await deps.store.findOrderByKey(viewer.userId, idempotencyKey)) as OrderRecord, items);
+        return replay((await deps.store.findOrderByKey(viewer.userId, idempotencyKey)) as OrderRecord, items, deadline);
       }
-      return runSaga(order, lines, products, deadline);
+      return runSaga(order, lines, products, until, deadline);
     },
   };
 }

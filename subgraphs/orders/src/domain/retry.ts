@@ -1,5 +1,5 @@
 import { ErrorCode, ServiceUnavailableError } from '@agora/errors';
-import { ServiceCallError, type RequestOptions } from '@agora/service';
+import { ServiceCallError, ServiceNoAnswerError, type RequestOptions } from '@agora/service';
 import type { CheckoutRetry } from '../config.js';
 
 /**
@@ -23,30 +23,32 @@ function backoffMs(retry: CheckoutRetry, retryNumber: number): number {
 }
 
 /**
- * Runs an idempotent call to a peer until it answers, fails for good, or `deadline` (epoch
- * ms) passes, then throws its last error. The call gets the options to pass its client: no
- * retries of the client's own (these replace them) and, from the second attempt, the
- * deadline, which the client's attempts end by. The first attempt always runs, bounded by the call's own
- * timeout; a retry starts only if its backoff ends before the deadline.
+ * Runs an idempotent call to a peer until it answers, fails for good, or `until` (epoch ms)
+ * passes, then throws its last error. The call gets the options to pass its client: no
+ * retries of the client's own (these replace them) and `requestDeadline`, the deadline of the
+ * request it runs for, which no attempt may outlive (the client tells the peer what is left of
+ * it and begins no attempt that could end past it). A retry starts only if its backoff ends
+ * before `until`; each attempt is bounded by the client's own timeout too.
  */
 export async function retryUntil<T>(
-  deadline: number,
+  until: number,
+  requestDeadline: number,
   retry: CheckoutRetry,
   call: (options: RequestOptions) => Promise<T>,
 ): Promise<T> {
-  let options: RequestOptions = { retry: false };
+  const options: RequestOptions = { retry: false, deadline: requestDeadline };
+  let lastFailure: unknown;
   for (let retryNumber = 1; ; retryNumber++) {
     try {
       return await call(options);
     } catch (error) {
       if (!isRetryable(error)) throw error;
+      // Too little is left to begin another attempt: the last one's failure is the answer.
+      if (error instanceof ServiceNoAnswerError && error.reason === 'outOfTime') throw lastFailure ?? error;
+      lastFailure = error;
       const wait = backoffMs(retry, retryNumber);
-      if (Date.now() + wait >= deadline) throw error;
+      if (Date.now() + wait >= Math.min(until, requestDeadline)) throw error;
       await new Promise((resolve) => setTimeout(resolve, wait));
-      // A busy event loop may have woken us late.
-      const left = Math.floor(deadline - Date.now());
-      if (left <= 0) throw error;
-      options = { retry: false, deadline };
     }
   }
 }

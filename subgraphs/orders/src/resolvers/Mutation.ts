@@ -19,15 +19,19 @@ export const Mutation: MutationResolvers = {
     loaders.cartItemsByUserId.clear(userId);
     return { userId };
   },
-  checkout: async (_parent, { idempotencyKey }, { viewer, clientAddress, checkout, checkoutOutcomes, loaders }) => {
+  checkout: async (
+    _parent,
+    { idempotencyKey },
+    { viewer, clientAddress, deadline, checkout, checkoutOutcomes, loaders },
+  ) => {
     const caller = requireViewer(viewer);
-    const outcome = await checkout.checkout(caller, idempotencyKey, clientAddress);
+    const outcome = await checkout.checkout(caller, idempotencyKey, clientAddress, deadline);
     checkoutOutcomes.inc({ outcome: outcome.kind });
     loaders.cartItemsByUserId.clear(caller.userId);
     return toCheckoutResult(outcome);
   },
-  cancelOrder: async (_parent, { orderId }, { viewer, cancellation }) =>
-    toCancelOrderResult(await cancellation.cancel(requireViewer(viewer).userId, orderId)),
+  cancelOrder: async (_parent, { orderId }, { viewer, deadline, cancellation }) =>
+    toCancelOrderResult(await cancellation.cancel(requireViewer(viewer).userId, orderId, deadline)),
 };
 
 function toAddItemResult(userId: string, outcome: AddItemOutcome): ResolversTypes['AddItemResult'] {

@@ -1,5 +1,5 @@
 import type { PetitionLifecycleEvent } from '@agora/adapters';
-import type { ServiceClient } from '@agora/service';
+import type { RequestOptions, ServiceClient } from '@agora/service';
 
 const EVENTS_QUERY = /* GraphQL */ `
   query SignaturesPetitionEvents($after: Int!, $first: Int!) {
@@ -14,11 +14,16 @@ const EVENTS_QUERY = /* GraphQL */ `
 /** Reads the petitions lifecycle log, through the petitions subgraph's own endpoint. */
 export function createPetitionsClient(client: ServiceClient) {
   return {
-    async fetchEventsAfter(sequence: number, limit: number): Promise<PetitionLifecycleEvent[]> {
-      const data = await client.request<{ petitionEvents: PetitionLifecycleEvent[] }>(EVENTS_QUERY, {
-        after: sequence,
-        first: limit,
-      });
+    async fetchEventsAfter(
+      sequence: number,
+      limit: number,
+      options?: RequestOptions,
+    ): Promise<PetitionLifecycleEvent[]> {
+      const data = await client.request<{ petitionEvents: PetitionLifecycleEvent[] }>(
+        EVENTS_QUERY,
+        { after: sequence, first: limit },
+        options,
+      );
       return data.petitionEvents;
     },
   };

@@ -40,19 +40,27 @@ export function createPetitionReplica(deps: ReplicaDeps) {
   let timer: NodeJS.Timeout | undefined;
   let unsubscribe: Unsubscribe | undefined;
 
-  async function readLog(): Promise<void> {
+  async function readLog(deadline: number | undefined): Promise<void> {
     for (;;) {
       const position = await deps.store.readPosition();
-      const events = await deps.petitions.fetchEventsAfter(position, CATCH_UP_BATCH);
+      const events = await deps.petitions.fetchEventsAfter(
+        position,
+        CATCH_UP_BATCH,
+        deadline === undefined ? {} : { deadline },
+      );
       if (events.length === 0) return;
       await deps.onApplied((await deps.store.applyEvents(events)).applied);
       if (events.length < CATCH_UP_BATCH) return;
     }
   }
 
-  /** Brings the replica up to date with the log; one run at a time. False when petitions could not be read. */
-  function catchUp(): Promise<boolean> {
-    running ??= readLog()
+  /**
+   * Brings the replica up to date with the log; one run at a time. False when petitions could
+   * not be read. `deadline` (epoch ms): the request's that needs it, if one does; the run reads
+   * no further past it. A request that finds a run under way waits for that run instead.
+   */
+  function catchUp(deadline?: number): Promise<boolean> {
+    running ??= readLog(deadline)
       .then(() => true)
       .catch((error: unknown) => {
         deps.logger.warn('could not read the petitions log; signing uses the replica as it stands', { error });
@@ -81,10 +89,10 @@ export function createPetitionReplica(deps: ReplicaDeps) {
      * Reads the log first when the last attempt began more than `maxAgeMs` ago. For hosts
      * that hear no events (a function): a close is then known within `maxAgeMs`.
      */
-    async catchUpIfOlderThan(maxAgeMs: number): Promise<void> {
+    async catchUpIfOlderThan(maxAgeMs: number, deadline?: number): Promise<void> {
       if (Date.now() - lastAttemptAt < maxAgeMs) return;
       lastAttemptAt = Date.now();
-      await catchUp();
+      await catchUp(deadline);
     },
 
     async start(): Promise<void> {

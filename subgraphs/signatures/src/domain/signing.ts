@@ -76,16 +76,22 @@ export function createSigning(deps: SigningDeps) {
   }
 
   return {
-    async sign(userId: string, clientAddress: string | null, petitionId: string): Promise<SignOutcome> {
+    /** `deadline` (epoch ms): the request's, which bounds any read of the petitions log it makes. */
+    async sign(
+      userId: string,
+      clientAddress: string | null,
+      petitionId: string,
+      deadline: number,
+    ): Promise<SignOutcome> {
       if (!isUuid(petitionId)) return { kind: 'notFound', petitionId };
       const limited = await overLimit(userId, clientAddress);
       if (limited !== null) return limited;
-      if (deps.replicaMaxAgeMs !== null) await deps.replica.catchUpIfOlderThan(deps.replicaMaxAgeMs);
+      if (deps.replicaMaxAgeMs !== null) await deps.replica.catchUpIfOlderThan(deps.replicaMaxAgeMs, deadline);
       const request = { petitionId: petitionId.toLowerCase(), userId };
       let attempt = await batcher.submit(request);
       if (attempt.kind === 'unknown') {
         // Launched a moment ago, perhaps, with its event still on the way: read the log once.
-        await deps.replica.catchUp();
+        await deps.replica.catchUp(deadline);
         attempt = await batcher.submit(request);
       }
       switch (attempt.kind) {

@@ -4,8 +4,8 @@ import type { MutationResolvers, ResolversTypes } from '../__generated__/resolve
 import type { SignOutcome } from '../domain/signing.js';
 
 export const Mutation: MutationResolvers = {
-  signPetition: async (_parent, { petitionId }, { viewer, clientAddress, signing }) =>
-    toSignResult(await signing.sign(requireViewer(viewer).userId, clientAddress, petitionId)),
+  signPetition: async (_parent, { petitionId }, { viewer, clientAddress, deadline, signing }) =>
+    toSignResult(await signing.sign(requireViewer(viewer).userId, clientAddress, petitionId, deadline)),
 };
 
 function toSignResult(outcome: SignOutcome): ResolversTypes['SignResult'] {
