@@ -1,7 +1,9 @@
 /**
  * Hive Gateway (The Guild's `@graphql-hive/gateway-runtime`) serving Agora's supergraph, as a
  * "stock peer" for side-by-side load tests: Hive's default settings, plus only what is needed to
- * talk to Agora's subgraphs at all (their URLs on this machine and the gateway secret header).
+ * talk to Agora's subgraphs at all (their URLs on this machine, the gateway secret header, and
+ * the identity headers passed on as the client sent them: this peer verifies no token, so in the
+ * signing burst the load generator sends what Agora's gateway would derive from one).
  *
  * It lives in bench/peers, a standalone npm package, so Hive and its ~140 dependencies never
  * enter the product's dependency tree. Install with `npm ci` in bench/peers, then run:
@@ -20,6 +22,20 @@ import { ConsoleLogWriter, createGatewayRuntime, Logger } from '@graphql-hive/ga
 
 /** Agora's subgraphs, by their name in the supergraph's `join__graph(name: …)`. */
 const SUBGRAPHS = ['users', 'inventory', 'orders', 'financial', 'petitions', 'signatures'];
+
+/** Who is calling, as Agora's subgraphs read it (`INTERNAL_HEADERS` in @agora/service). */
+const IDENTITY_HEADERS = ['x-agora-user-id', 'x-agora-session-id'];
+
+/**
+ * Hive's header propagation (`propagateHeaders.fromClientToSubgraphs`): the identity headers the
+ * client sent, on every subgraph request of its operation. A header the client did not send is
+ * left out (Hive skips null values).
+ *
+ * @param {{ request: Request }} payload
+ */
+function identityFromClient({ request }) {
+  return Object.fromEntries(IDENTITY_HEADERS.map((header) => [header, request.headers.get(header)]));
+}
 
 /** @param {string} name */
 function requiredEnv(name) {
@@ -67,7 +83,12 @@ const log = new Logger({ level: 'info', writers: [new ConsoleLogWriter({ console
 
 // Everything else is Hive's default. Its usage reporting (Hive Console, GraphOS) is only on when
 // `reporting` is configured, so nothing here reaches the internet.
-const runtime = createGatewayRuntime({ supergraph, transportEntries, logging: log });
+const runtime = createGatewayRuntime({
+  supergraph,
+  transportEntries,
+  propagateHeaders: { fromClientToSubgraphs: identityFromClient },
+  logging: log,
+});
 const server = createServer(runtime);
 
 server.listen(port, host, () => {

@@ -9,7 +9,7 @@ import { shopLoop } from './scenarios/shop.js';
 import { signingBurst } from './scenarios/signingBurst.js';
 import { topPetitions } from './scenarios/topPetitions.js';
 import { startAgoraUnderTest } from './system/agora.js';
-import { hiveInstalled, type GatewayKind } from './system/gateways.js';
+import { installedGateways, type GatewayKind } from './system/gateways.js';
 
 export const SCENARIOS: readonly Scenario[] = [shopLoop, topPetitions, signingBurst];
 
@@ -39,14 +39,21 @@ function clearProgress(): void {
   progressShown = false;
 }
 
-/** Hive Gateway lives outside the product's dependencies; installed here on first use. */
+/** Grafbase's npm package holds a binary for x86-64 Linux only; elsewhere npm skips it (optional). */
+const GRAFBASE_BUILT_FOR_HERE = process.platform === 'linux' && process.arch === 'x64';
+
+/** Hive Gateway and Grafbase live outside the product's dependencies (bench/peers); installed here on first use. */
 async function peersAvailable(): Promise<GatewayKind[]> {
-  if (!(await hiveInstalled())) {
-    log('Installing Hive Gateway for the comparison (bench/peers, once)…');
+  const installed = await installedGateways();
+  const missing = !installed.includes('hive') || (GRAFBASE_BUILT_FOR_HERE && !installed.includes('grafbase'));
+  if (missing) {
+    log('Installing Hive Gateway and Grafbase for the comparison (bench/peers, once)…');
     const install = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: PEERS_DIR, stdio: 'inherit' });
-    if (install.status !== 0) log('Hive Gateway could not be installed; comparing without it.');
+    if (install.status !== 0) log('bench/peers could not be installed; comparing without what is missing.');
   }
-  return (await hiveInstalled()) ? ['agora', 'apollo', 'hive'] : ['agora', 'apollo'];
+  const available = await installedGateways();
+  if (!available.includes('grafbase')) log('Grafbase is not installed here (x86-64 Linux only); comparing without it.');
+  return available;
 }
 
 function parseArguments(argv: readonly string[]): { scenarios: Scenario[]; scale: Scale } {

@@ -59,6 +59,12 @@ export interface VirtualUsersOptions {
   thinkTimeMs?: number;
   /** Called about once a second. */
   onProgress?(progress: VirtualUsersProgress): void;
+  /**
+   * Called right as phase `index` has spawned all its users ('full') and as its hold ends
+   * ('ended'), at the `fullAt` and `endedAt` its PhaseWindow will report; synchronous, so a
+   * reading taken there is at that edge.
+   */
+  onHoldEdge?(index: number, edge: 'full' | 'ended'): void;
 }
 
 export interface VirtualUsersResult {
@@ -138,7 +144,7 @@ export async function runVirtualUsers(options: VirtualUsersOptions): Promise<Vir
   );
   const phases: PhaseWindow[] = [];
   try {
-    for (const phase of options.schedule) {
+    for (const [index, phase] of options.schedule.entries()) {
       if (ended) break;
       const startedAt = elapsed();
       const interval = 1000 / phase.spawnPerSecond;
@@ -148,8 +154,11 @@ export async function runVirtualUsers(options: VirtualUsersOptions): Promise<Vir
         users.push(userLoop(users.length));
       }
       const fullAt = elapsed();
+      options.onHoldEdge?.(index, 'full');
       await sleep(phase.holdSeconds * 1000);
-      phases.push({ ...phase, startedAt, fullAt, endedAt: elapsed() });
+      const endedAt = elapsed();
+      options.onHoldEdge?.(index, 'ended');
+      phases.push({ ...phase, startedAt, fullAt, endedAt });
     }
   } finally {
     ended = true;

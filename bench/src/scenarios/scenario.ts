@@ -1,5 +1,6 @@
 // What every scenario is given and gives back, so the runner and the smoke test treat them alike.
 import type { AgoraUnderTest } from '../system/agora.js';
+import type { CpuPerOperation } from '../system/cpu.js';
 import type { GatewayKind } from '../system/gateways.js';
 
 /** full: the numbers in the issue; quick: a tenth-ish, for a first look; smoke: seconds, for `npm test`. */
@@ -29,6 +30,18 @@ export interface ScenarioReport {
   /** SVG documents, written beside the report as bench/charts/<name>.svg. */
   charts: { name: string; title: string; svg: string }[];
   checks: Check[];
+  /** CPU per operation per process, one entry per row of the scenario's CPU table (for the smoke test too). */
+  cpu: CpuReading[];
+  /** Gateways in the comparison that could not serve the scenario, and why (the error they gave). */
+  unavailable: { gateway: GatewayKind; why: string }[];
+}
+
+/** One row of a scenario's CPU table. */
+export interface CpuReading {
+  row: string;
+  /** The gateway the load went through, or the subgraph called directly (no gateway process). */
+  servedBy: GatewayKind | 'subgraph';
+  cpu: CpuPerOperation;
 }
 
 export interface Scenario {

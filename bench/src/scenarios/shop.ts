@@ -14,12 +14,28 @@ import {
   type StepSample,
   type VirtualUser,
 } from '../load/virtualUsers.js';
+import { cpuMethod, cpuTable } from '../report/cpuTable.js';
 import { lineChart, type Series } from '../report/svgChart.js';
 import { percentile, sleep } from '../stats.js';
 import type { AgoraUnderTest } from '../system/agora.js';
+import {
+  benchProcessGroups,
+  cpuPerOperation,
+  takeCpuSnapshot,
+  type CpuPerOperation,
+  type CpuSnapshot,
+  type ProcessGroup,
+} from '../system/cpu.js';
 import { GATEWAY_LABELS, startGateway } from '../system/gateways.js';
 import { dataOfAnswer } from './graphqlHttp.js';
-import { byScale, type BenchContext, type Check, type Scenario, type ScenarioReport } from './scenario.js';
+import {
+  byScale,
+  type BenchContext,
+  type Check,
+  type CpuReading,
+  type Scenario,
+  type ScenarioReport,
+} from './scenario.js';
 
 const STEPS = ['register', 'deposit', 'products', 'addItem', 'checkout'] as const;
 type Step = (typeof STEPS)[number];
@@ -274,6 +290,31 @@ function stepRows(samples: readonly StepSample[], phases: readonly PhaseWindow[]
   ];
 }
 
+/** CPU readings at each hold's edges and at the run's, to divide by the steps ended in between. */
+interface CpuEdges {
+  start?: CpuSnapshot;
+  end?: CpuSnapshot;
+  holds: Map<number, { full?: CpuSnapshot; ended?: CpuSnapshot }>;
+}
+
+/** Each window's CPU per step that ended in it, as the step tables count them. */
+function cpuReadings(
+  groups: readonly ProcessGroup[],
+  edges: CpuEdges,
+  samples: readonly StepSample[],
+  phases: readonly PhaseWindow[],
+): { window: Window; cpu: CpuPerOperation }[] {
+  const readings: { window: Window; cpu: CpuPerOperation }[] = [];
+  for (const [index, window] of windows(phases).entries()) {
+    const hold = edges.holds.get(index);
+    const [from, to] = index < phases.length ? [hold?.full, hold?.ended] : [edges.start, edges.end];
+    if (from === undefined || to === undefined) continue;
+    const steps = samples.filter((s) => s.at >= window.from && s.at < window.to).length;
+    readings.push({ window, cpu: cpuPerOperation(groups, from, to, steps) });
+  }
+  return readings;
+}
+
 /** Samples grouped by a numeric key, in key order. */
 function groupBy(samples: readonly StepSample[], key: (sample: StepSample) => number): [number, StepSample[]][] {
   const groups = new Map<number, StepSample[]>();
@@ -420,14 +461,30 @@ export const shopLoop: Scenario = {
     const unpaidKeys: string[] = [];
     const gateway = await startGateway('agora', context.agora);
     const url = new URL(gateway.url);
-    const run = await runVirtualUsers({
-      origin: url.origin,
-      schedule: phases,
-      loop: shopperLoop(url.pathname, unpaidKeys),
-      thinkTimeMs: THINK_TIME_MS,
-      onProgress: ({ elapsedSeconds, activeUsers, steps, failed }) =>
-        context.progress(`shop · ${elapsedSeconds} s · ${activeUsers} users · ${steps} steps, ${failed} failed`),
-    }).finally(() => gateway.stop());
+    const groups = benchProcessGroups({
+      gatewayPid: gateway.pid,
+      subgraphsPid: () => context.agora.processId,
+      databasePrefix: context.agora.databasePrefix,
+    });
+    const edges: CpuEdges = { holds: new Map() };
+    const run = await (async () => {
+      edges.start = takeCpuSnapshot(groups);
+      const result = await runVirtualUsers({
+        origin: url.origin,
+        schedule: phases,
+        loop: shopperLoop(url.pathname, unpaidKeys),
+        thinkTimeMs: THINK_TIME_MS,
+        onProgress: ({ elapsedSeconds, activeUsers, steps, failed }) =>
+          context.progress(`shop · ${elapsedSeconds} s · ${activeUsers} users · ${steps} steps, ${failed} failed`),
+        onHoldEdge: (index, edge) => {
+          const hold = edges.holds.get(index) ?? {};
+          hold[edge] = takeCpuSnapshot(groups);
+          edges.holds.set(index, hold);
+        },
+      });
+      edges.end = takeCpuSnapshot(groups);
+      return result;
+    })().finally(() => gateway.stop());
     const { samples } = run;
     const stillPending = await waitForSettledOrders(context.agora);
     const after = await takeSnapshot(context.agora);
@@ -461,6 +518,7 @@ export const shopLoop: Scenario = {
         `- the ${unpaidKeys.length} checkouts not answered PAID ended as: ${ended} (the orders service goes on with a checkout the gateway gave up on; asking again with the same key tells the shopper how it ended)`,
       );
     }
+    const cpu = cpuReadings(groups, edges, samples, run.phases);
     const plan = phases
       .map((phase) => `${phase.users} users (spawned ${phase.spawnPerSecond}/s, then held ${phase.holdSeconds} s)`)
       .join(', then ');
@@ -479,9 +537,23 @@ export const shopLoop: Scenario = {
         '',
         ...stepRows(samples, run.phases, ['deposit', 'products', 'addItem', 'checkout']),
         ...(whyFailed.length === 0 ? [] : ['', ...whyFailed]),
+        '',
+        '### CPU per step, per process',
+        '',
+        `${cpuMethod('step', "each window (a hold's edges; for the whole run, its start and its end, which counts the steps in flight when the schedule ended)")} A step is one GraphQL request of any of the five kinds (register's hashing included), five to a shopper's loop. Only Agora's gateway runs this scenario, so there is no ceiling here (Grafbase is set beside it in top-50 and signing).`,
+        '',
+        ...cpuTable(
+          ['while', 'steps/s'],
+          cpu.map(({ window, cpu: reading }) => ({
+            cells: [window.label, (reading.operations / window.seconds).toFixed(1)],
+            cpu: reading,
+          })),
+        ),
       ],
       charts: charts(samples, context, maxUsers),
       checks,
+      cpu: cpu.map(({ window, cpu: reading }): CpuReading => ({ row: window.label, servedBy: 'agora', cpu: reading })),
+      unavailable: [],
     };
   },
 };

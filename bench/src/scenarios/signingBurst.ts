@@ -1,20 +1,33 @@
 // (c) A signing burst: N signatures on one petition from N distinct users, as fast as the
-// system takes them, through Agora's gateway (as shipped) and, for the floor, straight to the
-// signatures subgraph, side by side; every count checked exact afterwards.
-// (d) Live counts during the gateway burst: W graphql-ws watchers on the burst's petition,
-// timed from each sampled answer until every watcher saw that count.
+// system takes them, side by side through Agora's gateway (as shipped, without and with
+// watchers), every peer gateway in the comparison, and, for the floor, straight to the
+// signatures subgraph; every count checked exact afterwards, and each burst's CPU per
+// signature per process.
+// (d) Live counts during one of Agora's bursts: W graphql-ws watchers on its petition, timed
+// from each sampled answer until every watcher saw that count.
 import { randomUUID } from 'node:crypto';
 import { createDb, type Db } from '@agora/db';
+import { INTERNAL_HEADERS } from '@agora/service';
 import { postGraphQL } from '@agora/testkit';
 import { runClosedLoop, type HttpRequest } from '../load/closedLoop.js';
 import { perSecond, summarize, type SecondBucket, type Summary } from '../load/samples.js';
+import { ceilingNote, cpuMethod, cpuTable } from '../report/cpuTable.js';
+import { inlineCode } from '../report/markdown.js';
 import { lineChart } from '../report/svgChart.js';
 import { largest, percentile, sleep } from '../stats.js';
-import { GATEWAY_LABELS, startGateway } from '../system/gateways.js';
+import { benchProcessGroups, startCpuMeter, type CpuPerOperation } from '../system/cpu.js';
+import { GATEWAY_LABELS, startGateway, type GatewayKind } from '../system/gateways.js';
 import { Watcher } from '../watcher.js';
 import { openPetitions } from './fixtures.js';
 import { postRequest } from './graphqlHttp.js';
-import { byScale, type BenchContext, type Check, type Scenario, type ScenarioReport } from './scenario.js';
+import {
+  byScale,
+  type BenchContext,
+  type Check,
+  type CpuReading,
+  type Scenario,
+  type ScenarioReport,
+} from './scenario.js';
 
 const SIGN =
   'mutation Sign($id: ID!) { signPetition(petitionId: $id) { __typename ... on Signature { signatureCount } } }';
@@ -23,6 +36,8 @@ const COUNTS =
 /** Watchers are opened this many at a time, each batch pushed its first count before the next. */
 const WATCHER_BATCH = 100;
 const CONVERGENCE_MS = 30_000;
+/** The Rust gateway, whose CPU per signature every gateway's is set beside. */
+const CEILING: GatewayKind = 'grafbase';
 
 interface Answer {
   count: number;
@@ -32,6 +47,7 @@ interface Answer {
 
 interface Burst {
   label: string;
+  servedBy: GatewayKind | 'subgraph';
   petitionId: string;
   users: number;
   connections: number;
@@ -46,6 +62,24 @@ interface Burst {
   /** performance.now() just before the first request and at the last answer. */
   began: number;
   lastAnswer: number;
+  /** The first answer that was not a Signature, to say why in the report. */
+  firstRefusal?: string;
+}
+
+/** A burst with what it cost each process, and its petition's counts afterwards. */
+interface MeasuredBurst extends Burst {
+  cpu: CpuPerOperation;
+}
+
+/** Where a burst goes, and how its requests say who is signing. */
+interface BurstTarget {
+  label: string;
+  servedBy: GatewayKind | 'subgraph';
+  url: string;
+  /** The gateway's process, for its CPU; absent when the subgraph is called directly. */
+  gatewayPid?: number;
+  /** One request per user, each a different user. */
+  requests(petitionId: string, users: number, phase: string): Promise<HttpRequest[]>;
 }
 
 interface FinalCounts {
@@ -103,8 +137,8 @@ async function mintTokens(context: BenchContext, count: number, phase: string): 
   return tokens;
 }
 
-/** Requests through a gateway: one fresh user (token) each. */
-async function gatewayRequests(
+/** Requests through Agora's gateway: one fresh user (a session token) each, verified by the gateway. */
+async function tokenRequests(
   context: BenchContext,
   gatewayUrl: string,
   petitionId: string,
@@ -116,19 +150,24 @@ async function gatewayRequests(
   return tokens.map((token) => postRequest(path, SIGN, { id: petitionId }, { authorization: `Bearer ${token}` }));
 }
 
-/** Requests straight to the signatures subgraph: what the gateway sends once it has verified a token. */
-function directRequests(context: BenchContext, petitionId: string, users: number): HttpRequest[] {
-  const path = new URL(context.agora.subgraphUrls.signatures).pathname;
+/**
+ * Requests carrying the identity headers Agora's gateway derives from a verified token (a fresh
+ * user and session each), plus `extra`: the gateway secret when they go straight to the
+ * subgraph. The peers verify no token of Agora's, so they get these and pass them on.
+ */
+function identityRequests(
+  url: string,
+  petitionId: string,
+  users: number,
+  extra: Record<string, string> = {},
+): HttpRequest[] {
+  const path = new URL(url).pathname;
   return Array.from({ length: users }, () =>
     postRequest(
       path,
       SIGN,
       { id: petitionId },
-      {
-        'x-agora-gateway-secret': context.agora.gatewaySecret,
-        'x-agora-user-id': randomUUID(),
-        'x-agora-session-id': randomUUID(),
-      },
+      { ...extra, [INTERNAL_HEADERS.userId]: randomUUID(), [INTERNAL_HEADERS.sessionId]: randomUUID() },
     ),
   );
 }
@@ -138,6 +177,7 @@ async function burst(
   context: BenchContext,
   options: {
     label: string;
+    servedBy: GatewayKind | 'subgraph';
     url: string;
     petitionId: string;
     requests: readonly HttpRequest[];
@@ -150,6 +190,7 @@ async function burst(
   const counts: number[] = [];
   const sampled: Answer[] = [];
   let lastAnswer = 0;
+  let firstRefusal: string | undefined;
   const began = performance.now();
   const samples = await runClosedLoop({
     origin: new URL(options.url).origin,
@@ -166,7 +207,10 @@ async function burst(
       lastAnswer = Math.max(lastAnswer, at);
       const { outcome, count } = classify(status, body);
       outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
-      if (outcome !== 'Signature' || count === undefined) return false;
+      if (outcome !== 'Signature' || count === undefined) {
+        firstRefusal ??= `HTTP ${status}: ${body.slice(0, 300).trim()}`;
+        return false;
+      }
       counts.push(count);
       if (counts.length % options.sampleEvery === 0) sampled.push({ count, at });
       return true;
@@ -184,6 +228,7 @@ async function burst(
   );
   return {
     label: options.label,
+    servedBy: options.servedBy,
     petitionId: options.petitionId,
     users,
     connections: options.connections,
@@ -194,6 +239,7 @@ async function burst(
     sampled,
     began,
     lastAnswer,
+    ...(firstRefusal === undefined ? {} : { firstRefusal }),
   };
 }
 
@@ -336,57 +382,63 @@ async function watcherResults(
 const ms = (value: number | undefined, decimals = 1) =>
   value === undefined || !Number.isFinite(value) ? '–' : value.toFixed(decimals);
 
-function burstTable(gateway: Burst, direct: Burst, gatewayExact: boolean, directExact: boolean): string[] {
-  const ratio = (a: number, b: number) => (b === 0 || !Number.isFinite(a / b) ? '–' : `${(a / b).toFixed(2)}×`);
-  const row = (what: string, g: string, d: string, r = '') => `| ${what} | ${g} | ${d} | ${r} |`;
-  const latency = (what: string, pick: (s: Summary) => number) =>
-    row(what, ms(pick(gateway.summary)), ms(pick(direct.summary)), ratio(pick(gateway.summary), pick(direct.summary)));
+const ratio = (a: number, b: number) => (b === 0 || !Number.isFinite(a / b) ? '–' : `${(a / b).toFixed(2)}×`);
+
+/** One row per burst, side by side; `floor` is the subgraph called directly. */
+function burstTable(bursts: readonly Burst[], floor: Burst | undefined, exact: ReadonlyMap<Burst, boolean>): string[] {
   return [
-    `| | ${GATEWAY_LABELS.agora} | signatures subgraph directly (the floor) | gateway ÷ directly |`,
-    '|---|---|---|---|',
-    row('signatures sent (distinct users, one petition)', String(gateway.users), String(direct.users)),
-    row('connections (closed loop)', String(gateway.connections), String(direct.connections)),
-    row(
-      'wall time (s)',
-      gateway.summary.seconds.toFixed(1),
-      direct.summary.seconds.toFixed(1),
-      ratio(gateway.summary.seconds, direct.summary.seconds),
-    ),
-    row(
-      '**accepted signatures/s**',
-      `**${gateway.summary.throughput.toFixed(0)}**`,
-      `**${direct.summary.throughput.toFixed(0)}**`,
-      `**${ratio(gateway.summary.throughput, direct.summary.throughput)}**`,
-    ),
-    latency('latency p50 (ms)', (s) => s.p50),
-    latency('latency p95 (ms)', (s) => s.p95),
-    latency('latency p99 (ms)', (s) => s.p99),
-    latency('latency max (ms)', (s) => s.max),
-    row('outcomes', outcomesText(gateway.outcomes), outcomesText(direct.outcomes)),
-    row(
-      'final count exact (rows = signature_counts = gateway’s count = sent)',
-      gatewayExact ? 'yes' : '**NO**',
-      directExact ? 'yes' : '**NO**',
-    ),
+    '| served by | signatures sent | connections | wall time s | **accepted signatures/s** | × directly | p50 ms | p95 ms | p99 ms | max ms | outcomes | final count exact |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
+    ...bursts.map((b) => {
+      const s = b.summary;
+      const cells = [
+        b.label,
+        String(b.users),
+        String(b.connections),
+        s.seconds.toFixed(1),
+        `**${s.throughput.toFixed(0)}**`,
+        floor === undefined ? '–' : ratio(s.throughput, floor.summary.throughput),
+        ms(s.p50),
+        ms(s.p95),
+        ms(s.p99),
+        ms(s.max),
+        outcomesText(b.outcomes),
+        exact.get(b) === true ? 'yes' : '**NO**',
+      ];
+      return `| ${cells.join(' | ')} |`;
+    }),
   ];
 }
 
-function watcherTable(w: WatcherResults, gateway: Burst): string[] {
+/** What each answered signature cost each process, each gateway's beside the Rust ceiling's. */
+function cpuRows(bursts: readonly MeasuredBurst[]): string[] {
+  const ceiling = bursts.find((b) => b.servedBy === CEILING)?.cpu;
+  return cpuTable(
+    ['served by', 'accepted signatures/s'],
+    bursts.map((b) => ({
+      cells: [b.label, b.summary.throughput.toFixed(0)],
+      cpu: b.cpu,
+      ...(ceiling === undefined || b.servedBy === 'subgraph' ? {} : { ceiling }),
+    })),
+    'Grafbase',
+  );
+}
+
+function watcherTable(w: WatcherResults, watched: Burst): string[] {
   const delays = w.delays.map((d) => d.ms);
   return [
-    '| watchers (graphql-ws through the Agora gateway) | |',
+    `| watchers (graphql-ws through the Agora gateway, during “${watched.label}”) | |`,
     '|---|---|',
     `| watchers, one WebSocket each | ${w.watchers} (opened ${WATCHER_BATCH} at a time in ${(w.openedInMs / 1000).toFixed(1)} s) |`,
     `| **delivery delay p50 / p99 / max (ms)** | **${ms(percentile(delays, 0.5))} / ${ms(percentile(delays, 0.99))} / ${ms(largest(delays))}** (${w.sampledAnswers} sampled answers × ${w.watchers} watchers${w.undelivered > 0 ? `, ${w.undelivered} never delivered` : ''}) |`,
     `| last answer → every watcher had the final count | ${w.convergedInMs === undefined ? `not within ${CONVERGENCE_MS / 1000} s` : `${w.convergedInMs.toFixed(0)} ms`} |`,
-    `| pushes per watcher (mean) | ${w.pushesPerWatcher.toFixed(1)} for ${gateway.counts.length} signatures |`,
+    `| pushes per watcher (mean) | ${w.pushesPerWatcher.toFixed(1)} for ${watched.counts.length} signatures |`,
     `| every watcher ended on the exact final count | ${w.exact ? 'yes' : '**NO**'} |`,
     `| every watcher’s counts only went up | ${w.monotonic ? 'yes' : '**NO**'} |`,
   ];
 }
 
-function charts(gateway: Burst, direct: Burst, w: WatcherResults): ScenarioReport['charts'] {
-  const bursts = [gateway, direct];
+function charts(bursts: readonly Burst[], w: WatcherResults): ScenarioReport['charts'] {
   const bySecond = new Map<number, number[]>();
   for (const { second, ms: delay } of w.delays) {
     const delays = bySecond.get(second) ?? [];
@@ -433,106 +485,244 @@ function charts(gateway: Burst, direct: Burst, w: WatcherResults): ScenarioRepor
   ];
 }
 
+interface SigningPlan {
+  users: number;
+  connections: number;
+  sampleEvery: number;
+  warmUpUsers: number;
+  warmUpPetition: string;
+}
+
+/** A burst of `plan.users` signatures on `petitionId` at `target`, with each process's CPU over it. */
+async function measuredBurst(
+  context: BenchContext,
+  target: BurstTarget,
+  petitionId: string,
+  plan: SigningPlan,
+  options: { sampleEvery?: number; settle?: (burst: Burst) => Promise<void> } = {},
+): Promise<MeasuredBurst> {
+  const requests = await target.requests(petitionId, plan.users, target.label);
+  context.log(`signing: ${plan.users} users sign one petition via ${target.label}, ${plan.connections} connections`);
+  const meter = startCpuMeter(
+    benchProcessGroups({
+      ...(target.gatewayPid === undefined ? {} : { gatewayPid: target.gatewayPid }),
+      subgraphsPid: () => context.agora.processId,
+      databasePrefix: context.agora.databasePrefix,
+    }),
+  );
+  const result = await burst(context, {
+    label: target.label,
+    servedBy: target.servedBy,
+    url: target.url,
+    petitionId,
+    requests,
+    connections: plan.connections,
+    sampleEvery: options.sampleEvery ?? Number.MAX_SAFE_INTEGER,
+  });
+  // The work a signature sets off after its answer (pushes to watchers) belongs to it too.
+  await options.settle?.(result);
+  return { ...result, cpu: meter.finish(result.summary.requests) };
+}
+
+/** Warm-up through a gateway (connections, query plan, JIT), on the warm-up petition, new users each time. */
+async function warmUp(context: BenchContext, target: BurstTarget, plan: SigningPlan): Promise<void> {
+  await burst(context, {
+    label: `warm-up (${target.label})`,
+    servedBy: target.servedBy,
+    url: target.url,
+    petitionId: plan.warmUpPetition,
+    requests: await target.requests(plan.warmUpPetition, plan.warmUpUsers, 'warm-up'),
+    connections: plan.connections,
+    sampleEvery: Number.MAX_SAFE_INTEGER,
+  });
+}
+
+/** A peer gateway: started, warmed up, one burst, stopped; or why it could not serve. */
+async function peerBurst(
+  context: BenchContext,
+  kind: GatewayKind,
+  petitionId: string,
+  plan: SigningPlan,
+): Promise<MeasuredBurst | { gateway: GatewayKind; why: string }> {
+  try {
+    const gateway = await startGateway(kind, context.agora);
+    try {
+      const target: BurstTarget = {
+        label: GATEWAY_LABELS[kind],
+        servedBy: kind,
+        url: gateway.url,
+        gatewayPid: gateway.pid,
+        requests: async (petition, users) => identityRequests(gateway.url, petition, users),
+      };
+      await warmUp(context, target, plan);
+      return await measuredBurst(context, target, petitionId, plan);
+    } finally {
+      await gateway.stop();
+    }
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    context.log(`  ${GATEWAY_LABELS[kind]} could not serve the signing burst: ${why}`);
+    return { gateway: kind, why };
+  }
+}
+
 export const signingBurst: Scenario = {
   name: 'signing',
   describe:
-    '(c) a signing burst on one petition from distinct users, through the gateway and straight to the subgraph; (d) watchers during it',
+    '(c) a signing burst on one petition from distinct users, side by side through every gateway and straight to the subgraph; (d) watchers during it',
   async run(context) {
     const { scale, agora } = context;
-    const users = byScale(scale, { full: 20_000, quick: 4_000, smoke: 300 });
-    const connections = byScale(scale, { full: 200, quick: 200, smoke: 20 });
     const watcherCount = byScale(scale, { full: 2_000, quick: 500, smoke: 20 });
-    const sampleEvery = byScale(scale, { full: 50, quick: 10, smoke: 5 });
-    const warmUpUsers = byScale(scale, { full: 1_000, quick: 500, smoke: 50 });
-
-    context.log('signing: opening three petitions (warm-up, gateway burst, direct burst)');
-    const [warmUpPetition, gatewayPetition, directPetition] = (await openPetitions(agora, 3)) as [
-      string,
-      string,
-      string,
-    ];
+    const peers = context.peers.filter((kind) => kind !== 'agora');
+    context.log(`signing: opening ${4 + peers.length} petitions (warm-up, one per burst)`);
+    const [warmUpPetition, quietPetition, watchedPetition, directPetition, ...peerPetitions] = await openPetitions(
+      agora,
+      4 + peers.length,
+    );
+    if (
+      warmUpPetition === undefined ||
+      quietPetition === undefined ||
+      watchedPetition === undefined ||
+      directPetition === undefined
+    )
+      throw new Error('signing: fewer petitions opened than asked for');
+    const plan: SigningPlan = {
+      users: byScale(scale, { full: 20_000, quick: 4_000, smoke: 300 }),
+      connections: byScale(scale, { full: 200, quick: 200, smoke: 20 }),
+      sampleEvery: byScale(scale, { full: 50, quick: 10, smoke: 5 }),
+      warmUpUsers: byScale(scale, { full: 1_000, quick: 500, smoke: 50 }),
+      warmUpPetition,
+    };
     const db = createDb({ connectionString: agora.databaseUrl('signatures'), maxConnections: 1 });
     const gateway = await startGateway('agora', agora);
+    const agoraTarget = (label: string): BurstTarget => ({
+      label,
+      servedBy: 'agora',
+      url: gateway.url,
+      gatewayPid: gateway.pid,
+      requests: (petition, users, phase) => tokenRequests(context, gateway.url, petition, users, phase),
+    });
     const watchers: Watcher[] = [];
     try {
       // Warm-up: connections, the gateway's query plan and both processes' JIT, as in a long-running service.
-      await burst(context, {
-        label: 'warm-up (gateway)',
-        url: gateway.url,
-        petitionId: warmUpPetition,
-        requests: await gatewayRequests(context, gateway.url, warmUpPetition, warmUpUsers, 'warm-up'),
-        connections,
-        sampleEvery: Number.MAX_SAFE_INTEGER,
-      });
+      await warmUp(context, agoraTarget(GATEWAY_LABELS.agora), plan);
+      const quiet = await measuredBurst(
+        context,
+        agoraTarget(`${GATEWAY_LABELS.agora}, no watchers`),
+        quietPetition,
+        plan,
+      );
 
-      const viaGateway = await gatewayRequests(context, gateway.url, gatewayPetition, users, 'gateway burst');
-      const directly = directRequests(context, directPetition, users);
-
-      context.log(`signing: opening ${watcherCount} watchers on the gateway burst's petition`);
+      context.log(`signing: opening ${watcherCount} watchers on the next burst's petition`);
       const opening = performance.now();
-      await openWatchers(context, watchers, gateway.url, gatewayPetition, watcherCount);
+      await openWatchers(context, watchers, gateway.url, watchedPetition, watcherCount);
       const openedInMs = performance.now() - opening;
-
-      context.log(`signing: ${users} users sign one petition through the gateway, ${connections} connections`);
-      const gatewayBurst = await burst(context, {
-        label: GATEWAY_LABELS.agora,
-        url: gateway.url,
-        petitionId: gatewayPetition,
-        requests: viaGateway,
-        connections,
-        sampleEvery,
-      });
-      const gatewayCounts = await countsInPostgres(db, gatewayPetition);
-      context.progress(`signing · waiting for ${watcherCount} watchers to reach ${gatewayCounts.rows}`);
-      const watched = await watcherResults(watchers, gatewayBurst, gatewayCounts.rows, openedInMs);
+      let watched: WatcherResults | undefined;
+      let watchedRows = 0;
+      const watchedBurst = await measuredBurst(
+        context,
+        agoraTarget(`${GATEWAY_LABELS.agora}, ${watcherCount} watchers`),
+        watchedPetition,
+        plan,
+        {
+          sampleEvery: plan.sampleEvery,
+          settle: async (result) => {
+            watchedRows = (await countsInPostgres(db, watchedPetition)).rows;
+            context.progress(`signing · waiting for ${watcherCount} watchers to reach ${watchedRows}`);
+            watched = await watcherResults(watchers, result, watchedRows, openedInMs);
+          },
+        },
+      );
+      if (watched === undefined) throw new Error('signing: the watchers were not measured');
       await Promise.all(watchers.splice(0).map((watcher) => watcher.close()));
 
-      context.log(`signing: ${users} more users sign another petition straight at the signatures subgraph`);
-      const directBurst = await burst(context, {
-        label: 'signatures subgraph directly',
-        url: agora.subgraphUrls.signatures,
-        petitionId: directPetition,
-        requests: directly,
-        connections,
-        sampleEvery: Number.MAX_SAFE_INTEGER,
-      });
-
-      const gatewayFinal = await finalCounts(db, gateway.url, gatewayPetition);
-      const directFinal = await finalCounts(db, gateway.url, directPetition);
-      const gatewayChecks = exactChecks(gatewayBurst, gatewayFinal);
-      const directChecks = exactChecks(directBurst, directFinal);
-      const checks: Check[] = [
-        ...gatewayChecks,
-        ...directChecks,
+      const bursts: MeasuredBurst[] = [quiet, watchedBurst];
+      const unavailable: { gateway: GatewayKind; why: string }[] = [];
+      for (const [index, kind] of peers.entries()) {
+        const served = await peerBurst(context, kind, peerPetitions[index] as string, plan);
+        if ('why' in served) unavailable.push(served);
+        else bursts.push(served);
+      }
+      const floor = await measuredBurst(
+        context,
         {
-          what: `signing: all ${watcherCount} watchers ended on the exact final count ${gatewayCounts.rows} within ${CONVERGENCE_MS / 1000} s of the last answer`,
-          ok: watched.exact && gatewayCounts.rows === users,
+          label: 'signatures subgraph directly (the floor)',
+          servedBy: 'subgraph',
+          url: agora.subgraphUrls.signatures,
+          requests: async (petition, users) =>
+            identityRequests(agora.subgraphUrls.signatures, petition, users, {
+              [INTERNAL_HEADERS.gatewaySecret]: agora.gatewaySecret,
+            }),
+        },
+        directPetition,
+        plan,
+      );
+      bursts.push(floor);
+
+      const exact = new Map<Burst, boolean>();
+      const checks: Check[] = [];
+      for (const b of bursts) {
+        const own = exactChecks(b, await finalCounts(db, gateway.url, b.petitionId));
+        exact.set(
+          b,
+          own.every((check) => check.ok),
+        );
+        checks.push(...own);
+      }
+      checks.push(
+        {
+          what: `signing: all ${watcherCount} watchers ended on the exact final count ${watchedRows} within ${CONVERGENCE_MS / 1000} s of the last answer`,
+          ok: watched.exact && watchedRows === plan.users,
         },
         { what: `signing: every watcher's counts only went up`, ok: watched.monotonic },
-      ];
+      );
       const delays = watched.delays.map((d) => d.ms);
       context.log(
         `  watchers: delay p50 ${ms(percentile(delays, 0.5))} ms, p99 ${ms(percentile(delays, 0.99))} ms, converged ${ms(watched.convergedInMs, 0)} ms after the last answer`,
       );
+      const refusals = bursts.flatMap((b) =>
+        b.firstRefusal === undefined
+          ? []
+          : [`- first answer via ${b.label} that was not a Signature: ${inlineCode(b.firstRefusal)}`],
+      );
+      const unavailableLines = unavailable.map(
+        (u) => `- ${GATEWAY_LABELS[u.gateway]} could not serve the signing burst: ${inlineCode(u.why)}`,
+      );
+      const ceilingWhy = unavailable.find((u) => u.gateway === CEILING)?.why;
+      const cpu: CpuReading[] = bursts.map((b) => ({ row: b.label, servedBy: b.servedBy, cpu: b.cpu }));
 
       return {
         title: 'Signing burst and live counts',
         markdown: [
-          `${users} signatures on one open petition, each from a different user (${users} session tokens minted before the clock starts), sent closed loop over ${connections} keep-alive connections (each sends its next signature as soon as the last is answered) with \`${SIGN}\`. Accepted signatures per second are the answers with \`__typename\` Signature over the wall time from the first request to the last answer; latencies are of every answer. The same burst (another petition, ${users} other users) then goes straight to the signatures subgraph with the headers the gateway sends once it has verified a token: the floor. A warm-up of ${warmUpUsers} signatures through the gateway on a third petition comes first. Afterwards each petition's signatures rows, its \`signature_counts\` row and the count the gateway answers (from Redis) are checked equal to the number sent.`,
+          `${plan.users} signatures on one open petition, each from a different user, sent closed loop over ${plan.connections} keep-alive connections (each sends its next signature as soon as the last is answered) with \`${SIGN}\`; each row below is its own burst on its own petition, one after the other. Through Agora's gateway each user has a session token (${plan.users} minted before the clock starts), which the gateway verifies: once with no watchers, once with ${watcherCount} watchers on the petition. The peer gateways (stock @apollo/gateway, Hive Gateway, Grafbase) verify no token of Agora's: each request carries the identity headers Agora's gateway derives from a verified token (\`${INTERNAL_HEADERS.userId}\`, \`${INTERNAL_HEADERS.sessionId}\`, a fresh user each), which they pass on, adding the gateway secret, as the subgraph called directly (the floor) gets them with the secret. So the peers skip the token check Agora's gateway does. Each gateway is warmed up first with ${plan.warmUpUsers} signatures (new users) on a warm-up petition. Accepted signatures per second are the answers with \`__typename\` Signature over the wall time from the first request to the last answer; latencies are of every answer. Afterwards each petition's signatures rows, its \`signature_counts\` row and the count Agora's gateway answers (from Redis) are checked equal to the number sent.`,
           '',
-          ...burstTable(
-            gatewayBurst,
-            directBurst,
-            gatewayChecks.every((check) => check.ok),
-            directChecks.every((check) => check.ok),
-          ),
+          ...burstTable(bursts, floor, exact),
+          ...(refusals.length + unavailableLines.length === 0 ? [] : ['', ...refusals, ...unavailableLines]),
           '',
-          `During the gateway burst, ${watcherCount} watchers (the graphql-ws client a mobile app would use, one WebSocket each, in the load generator's process) are subscribed to \`signatureCountChanged\` on its petition through the same gateway, all pushed their first count before the burst starts. For every ${sampleEvery === 1 ? '' : `${sampleEvery}th `}accepted answer (its count, and when the load generator had it), the delivery delay is the time until each watcher first saw a count at least that high; a push can beat the answer, so small negative delays occur.`,
+          '### CPU per signature, per process',
           '',
-          ...watcherTable(watched, gatewayBurst),
+          cpuMethod('answered signature'),
+          `For the burst with watchers the phase ends once every watcher has the final count, so the pushes a signature sets off are counted with it (the watchers run in the load generator's process).`,
+          '',
+          ...cpuRows(bursts),
+          '',
+          ceilingNote({
+            ceiling: GATEWAY_LABELS[CEILING],
+            installed: context.peers.includes(CEILING),
+            ...(ceilingWhy === undefined ? {} : { unavailableBecause: ceilingWhy }),
+            sameLoad: `its own burst (${plan.users} signatures, ${plan.connections} connections, identity headers as the other peers get them)`,
+          }),
+          '',
+          '### Live counts',
+          '',
+          `During “${watchedBurst.label}”, ${watcherCount} watchers (the graphql-ws client a mobile app would use, one WebSocket each, in the load generator's process) are subscribed to \`signatureCountChanged\` on its petition through the same gateway, all pushed their first count before the burst starts. For every ${plan.sampleEvery === 1 ? '' : `${plan.sampleEvery}th `}accepted answer (its count, and when the load generator had it), the delivery delay is the time until each watcher first saw a count at least that high; a push can beat the answer, so small negative delays occur.`,
+          '',
+          ...watcherTable(watched, watchedBurst),
         ],
-        charts: charts(gatewayBurst, directBurst, watched),
+        charts: charts(bursts, watched),
         checks,
+        cpu,
+        unavailable,
       };
     } finally {
       await Promise.all(watchers.map((watcher) => watcher.close()));

@@ -26,11 +26,15 @@ export interface BenchTargets {
 export interface AgoraUnderTest {
   /** The all-in-one's own gateway (in the subgraphs' process; the comparisons start their own). */
   gatewayUrl: string;
+  /** The all-in-one's process id (all six subgraphs); a restart changes it. */
+  processId: number;
   subgraphUrls: Record<SubgraphName, string>;
   gatewaySecret: string;
   signingKeys: SigningKeys;
   redisUrl: string;
   redisPrefix: string;
+  /** Every database of this run is named with it (then the subgraph's name). */
+  databasePrefix: string;
   databaseUrl(subgraph: SubgraphName): string;
   /** A session token for a user who need not exist, signed with the process's keys. */
   mintToken(userId: string): Promise<string>;
@@ -135,6 +139,9 @@ export async function startAgoraUnderTest(targets: BenchTargets, log: (line: str
     get gatewayUrl() {
       return agora.url;
     },
+    get processId() {
+      return agora.pid;
+    },
     subgraphUrls: Object.fromEntries(
       SUBGRAPHS.map(({ name }, index) => [name, `http://127.0.0.1:${basePort + index}/graphql`]),
     ) as Record<SubgraphName, string>,
@@ -142,6 +149,7 @@ export async function startAgoraUnderTest(targets: BenchTargets, log: (line: str
     signingKeys: state.signingKeys,
     redisUrl: targets.redisUrl,
     redisPrefix,
+    databasePrefix,
     databaseUrl: (subgraph) => withDatabase(targets.databaseServerUrl, databasePrefix + subgraph),
     mintToken: async (userId) => (await tokens.issue(userId, randomUUID(), tokens.expiryFrom(new Date()))).token,
     async restart(extraEnv) {

@@ -3,15 +3,29 @@ import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SUPERGRAPH_PATH } from '@agora/schema';
+import { grafbaseInstalled, startGrafbaseGateway } from '../peers/grafbaseGateway.js';
 import { GATEWAY_ADDRESS_CAPS_OUT_OF_REACH, type AgoraUnderTest } from './agora.js';
 import { COMPILED, spawnUntilReady, type ServiceProcess } from './processes.js';
 
-export type GatewayKind = 'agora' | 'apollo' | 'hive';
+export type GatewayKind = 'agora' | 'apollo' | 'hive' | 'grafbase';
 
 export const GATEWAY_LABELS: Record<GatewayKind, string> = {
   agora: 'Agora gateway (as shipped)',
   apollo: 'stock @apollo/gateway (defaults)',
   hive: 'Hive Gateway (defaults)',
+  grafbase: 'Grafbase (grafbase dev, defaults)',
+};
+
+/**
+ * Whether the gateway takes a GET with only an automatic persisted query's hash. Apollo Server
+ * (ours and stock) does by default; Hive and Grafbase need it configured, so they are measured by
+ * POST only, with their defaults.
+ */
+export const TAKES_PERSISTED_GET: Record<GatewayKind, boolean> = {
+  agora: true,
+  apollo: true,
+  hive: false,
+  grafbase: false,
 };
 
 const REPO_DIR = fileURLToPath(new URL('../../../', import.meta.url));
@@ -33,6 +47,12 @@ export async function hiveInstalled(): Promise<boolean> {
     () => true,
     () => false,
   );
+}
+
+/** The gateways this machine can compare: Agora's and stock Apollo always, the bench/peers ones once installed. */
+export async function installedGateways(): Promise<GatewayKind[]> {
+  const [hive, grafbase] = await Promise.all([hiveInstalled(), grafbaseInstalled()]);
+  return ['agora', 'apollo', ...(hive ? (['hive'] as const) : []), ...(grafbase ? (['grafbase'] as const) : [])];
 }
 
 /** BENCH_PROFILE=<folder>: a CPU profile of each gateway lands there when it stops, as for the subgraphs. */
@@ -78,5 +98,7 @@ export function startGateway(kind: GatewayKind, agora: AgoraUnderTest): Promise<
         env: { ...base, NODE_ENV: 'production' },
         readyPattern: /hive gateway listening on (http:\/\/\S+)/,
       });
+    case 'grafbase':
+      return startGrafbaseGateway({ gatewaySecret: agora.gatewaySecret, subgraphUrls: agora.subgraphUrls });
   }
 }
