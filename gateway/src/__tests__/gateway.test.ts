@@ -1,23 +1,12 @@
 import type http from 'node:http';
-import { createPrivateKey } from 'node:crypto';
 import { composeServices } from '@apollo/composition';
-import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
-import { SignJWT } from 'jose';
 import { MemKeyValueStore, type KeyValueStore } from '@agora/adapters';
-import {
-  INTERNAL_HEADERS,
-  generateSigningKeys,
-  revokedSessionKey,
-  serveGraphQL,
-  silentLogger,
-  type RunningServer,
-} from '@agora/service';
+import { INTERNAL_HEADERS, generateSigningKeys, revokedSessionKey, type RunningServer } from '@agora/service';
 import { TEST_GATEWAY_SECRET, dataOf, errorCodes, postGraphQL, serveTestSubgraph } from '@agora/testkit';
 import { serveGateway, type GatewayDeps } from '../gateway.js';
-import { testGatewayDeps } from './testGatewayDeps.js';
+import { serveProbeSubgraph, signTestToken, testGatewayDeps } from './testGatewayDeps.js';
 
 const PROBE_SDL = `
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
@@ -45,18 +34,9 @@ async function startProbeSubgraph() {
       },
     },
   });
-  return serveGraphQL<{ headers: http.IncomingHttpHeaders }>({
-    name: 'probe subgraph',
-    createApollo: (plugins) =>
-      new ApolloServer({ schema, plugins: [...plugins, ApolloServerPluginInlineTraceDisabled()] }),
+  return serveProbeSubgraph<{ headers: http.IncomingHttpHeaders }>({
+    schema,
     context: async (request) => ({ headers: request.headers }),
-    checkReadiness: async () => {},
-    port: 0,
-    host: '127.0.0.1',
-    logger: silentLogger,
-    maxBodyBytes: 100_000,
-    metricsOnMainPort: false,
-    traceTrust: 'peers',
   });
 }
 
@@ -119,15 +99,7 @@ describe('gateway', () => {
     return serveGateway(gatewayDeps(options), { port: 0, host: '127.0.0.1' });
   }
 
-  function tokenFor(userId: string, sessionId: string) {
-    return new SignJWT({ sid: sessionId })
-      .setProtectedHeader({ alg: 'EdDSA', kid: keys.keyId })
-      .setSubject(userId)
-      .setIssuer('agora-users')
-      .setAudience('agora')
-      .setExpirationTime('10m')
-      .sign(createPrivateKey(keys.privateKeyPem));
-  }
+  const tokenFor = (userId: string, sessionId: string) => signTestToken(keys, userId, sessionId);
 
   describe('in development', () => {
     let gateway: RunningServer;

@@ -2,17 +2,13 @@
 // reads of different callers, and mutations, are each sent. The probe holds every execution
 // until the test lets it go, so the requests are sure to overlap.
 import http from 'node:http';
-import { createPrivateKey } from 'node:crypto';
 import { composeServices } from '@apollo/composition';
-import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
-import { SignJWT } from 'jose';
-import { INTERNAL_HEADERS, generateSigningKeys, serveGraphQL, silentLogger, type RunningServer } from '@agora/service';
+import { INTERNAL_HEADERS, generateSigningKeys, type RunningServer } from '@agora/service';
 import { dataOf, postGraphQL } from '@agora/testkit';
 import { serveGateway } from '../gateway.js';
-import { testGatewayDeps } from './testGatewayDeps.js';
+import { serveProbeSubgraph, signTestToken, testGatewayDeps } from './testGatewayDeps.js';
 
 const PROBE_SDL = `
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
@@ -44,18 +40,9 @@ async function startProbe() {
       Mutation: { bump: () => execute(() => executions) },
     },
   });
-  const server = await serveGraphQL<{ headers: http.IncomingHttpHeaders }>({
-    name: 'probe subgraph',
-    createApollo: (plugins) =>
-      new ApolloServer({ schema, plugins: [...plugins, ApolloServerPluginInlineTraceDisabled()] }),
+  const server = await serveProbeSubgraph<{ headers: http.IncomingHttpHeaders }>({
+    schema,
     context: async (request) => ({ headers: request.headers }),
-    checkReadiness: async () => {},
-    port: 0,
-    host: '127.0.0.1',
-    logger: silentLogger,
-    maxBodyBytes: 100_000,
-    metricsOnMainPort: false,
-    traceTrust: 'peers',
   });
   return {
     url: server.url,
@@ -119,14 +106,7 @@ describe('identical reads in flight', () => {
     await probe.stop();
   });
 
-  const tokenFor = (userId: string) =>
-    new SignJWT({ sid: `session-of-${userId}` })
-      .setProtectedHeader({ alg: 'EdDSA', kid: keys.keyId })
-      .setSubject(userId)
-      .setIssuer('agora-users')
-      .setAudience('agora')
-      .setExpirationTime('10m')
-      .sign(createPrivateKey(keys.privateKeyPem));
+  const tokenFor = (userId: string) => signTestToken(keys, userId, `session-of-${userId}`);
 
   it('should send one read for identical ones in flight, and give every caller the whole answer', async () => {
     const [executedBefore, sharedBefore] = [probe.executions(), await sharedReadsOf(gateway)];

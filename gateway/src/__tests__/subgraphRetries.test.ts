@@ -4,16 +4,13 @@
 // (by the probe itself or by the TCP fault proxy), not mocks.
 import http from 'node:http';
 import net from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { composeServices } from '@apollo/composition';
-import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
-import { generateSigningKeys, serveGraphQL, silentLogger, type RunningServer } from '@agora/service';
-import { dataOf, errorCodes, postGraphQL, startTcpFaultProxy, type TcpFaultProxy } from '@agora/testkit';
+import { generateSigningKeys, type RunningServer } from '@agora/service';
+import { closedPort, dataOf, errorCodes, postGraphQL, startTcpFaultProxy, type TcpFaultProxy } from '@agora/testkit';
 import { serveGateway } from '../gateway.js';
-import { testGatewayDeps } from './testGatewayDeps.js';
+import { serveProbeSubgraph, testGatewayDeps } from './testGatewayDeps.js';
 
 const PROBE_SDL = `
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
@@ -47,18 +44,9 @@ async function startProbe() {
   });
   /** Each request's socket, by its headers object (the edge hands resolvers the same object). */
   const socketOf = new WeakMap<http.IncomingHttpHeaders, net.Socket>();
-  const server = await serveGraphQL<{ socket: net.Socket | undefined }>({
-    name: 'probe subgraph',
-    createApollo: (plugins) =>
-      new ApolloServer({ schema, plugins: [...plugins, ApolloServerPluginInlineTraceDisabled()] }),
+  const server = await serveProbeSubgraph<{ socket: net.Socket | undefined }>({
+    schema,
     context: async (request) => ({ socket: socketOf.get(request.headers) }),
-    checkReadiness: async () => {},
-    port: 0,
-    host: '127.0.0.1',
-    logger: silentLogger,
-    maxBodyBytes: 100_000,
-    metricsOnMainPort: false,
-    traceTrust: 'peers',
     attach: (httpServer) => {
       // Ahead of the HTTP parser, so that a reset connection is never read.
       httpServer.prependListener('connection', (socket: net.Socket) => {
@@ -79,15 +67,6 @@ async function startProbe() {
     faults,
     stop: () => server.stop(),
   };
-}
-
-/** A port nothing listens on: connecting to it is refused, as to a subgraph that is restarting. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** The gateway's retries to `probe` by the outcome of the second attempt, from its /metrics. */

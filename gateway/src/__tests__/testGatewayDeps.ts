@@ -1,7 +1,21 @@
 // What the gateway's own tests serve a gateway with: in-process stores, limits nobody reaches
-// by accident, no metrics port; each test overrides what it is about.
+// by accident, no metrics port; each test overrides what it is about. Also the probe subgraph
+// they put behind it and the session tokens they send.
+import type http from 'node:http';
+import { createPrivateKey } from 'node:crypto';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import type { GraphQLSchema } from 'graphql';
+import { SignJWT } from 'jose';
 import { MemKeyValueStore, MemPubSub } from '@agora/adapters';
-import { DEFAULT_HTTP_TIMEOUTS, silentLogger } from '@agora/service';
+import {
+  DEFAULT_HTTP_TIMEOUTS,
+  serveGraphQL,
+  silentLogger,
+  type EdgeRequest,
+  type RunningServer,
+  type SigningKeys,
+} from '@agora/service';
 import { TEST_GATEWAY_SECRET } from '@agora/testkit';
 import { defaultGatewayTuning, defaultQueryLimits, type GatewayDeps } from '../gateway.js';
 
@@ -38,4 +52,43 @@ export function testGatewayDeps(base: TestGatewayBase, overrides: Partial<Gatewa
     logger: silentLogger,
     ...overrides,
   };
+}
+
+export interface ProbeSubgraphOptions<TContext> {
+  schema: GraphQLSchema;
+  /** What the probe's resolvers get from each request. */
+  context: (request: EdgeRequest) => Promise<TContext>;
+  /** Listeners the probe's test puts on its HTTP server (see `serveGraphQL`). */
+  attach?: (httpServer: http.Server) => () => Promise<void>;
+}
+
+/** A stand-in subgraph on the same edge as ours, so the gateway's own behaviour is seen alone. */
+export function serveProbeSubgraph<TContext extends object>(
+  options: ProbeSubgraphOptions<TContext>,
+): Promise<RunningServer> {
+  return serveGraphQL<TContext>({
+    name: 'probe subgraph',
+    createApollo: (plugins) =>
+      new ApolloServer({ schema: options.schema, plugins: [...plugins, ApolloServerPluginInlineTraceDisabled()] }),
+    context: options.context,
+    checkReadiness: async () => {},
+    port: 0,
+    host: '127.0.0.1',
+    logger: silentLogger,
+    maxBodyBytes: 100_000,
+    metricsOnMainPort: false,
+    traceTrust: 'peers',
+    ...(options.attach === undefined ? {} : { attach: options.attach }),
+  });
+}
+
+/** A session token as users would sign it, valid for ten minutes. */
+export function signTestToken(keys: SigningKeys, userId: string, sessionId: string): Promise<string> {
+  return new SignJWT({ sid: sessionId })
+    .setProtectedHeader({ alg: 'EdDSA', kid: keys.keyId })
+    .setSubject(userId)
+    .setIssuer('agora-users')
+    .setAudience('agora')
+    .setExpirationTime('10m')
+    .sign(createPrivateKey(keys.privateKeyPem));
 }

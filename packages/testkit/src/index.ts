@@ -20,7 +20,7 @@ export {
 } from './subgraphContract.js';
 export { eventually } from './eventually.js';
 export { inParallel } from './inParallel.js';
-export { ephemeralRangeStart, freePortsOutsideEphemeralRange } from './ports.js';
+export { closedPort, ephemeralRangeStart, freePortsOutsideEphemeralRange } from './ports.js';
 export { startFaultProxy, type FaultMode, type FaultProxy } from './faultProxy.js';
 export { startTcpFaultProxy, type TcpFaultMode, type TcpFaultProxy } from './tcpFaultProxy.js';
 export { routeThroughTcpFaultProxy } from './routeThroughTcpFaultProxy.js';

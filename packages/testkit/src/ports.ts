@@ -1,5 +1,5 @@
 // Ports for a server a test stops and starts again on the same port (a killed gateway, the
-// bench's subgraphs restarted with other settings).
+// bench's subgraphs restarted with other settings), and for one nothing listens on.
 //
 // Port 0 is no good there: the kernel hands out such ports from its ephemeral range, the same
 // range it takes the local port of every outgoing connection from. Between the stop and the
@@ -24,6 +24,14 @@ export async function freePortsOutsideEphemeralRange(count = 1): Promise<number>
     if ((await Promise.all(ports.map(isFree))).every(Boolean)) return base;
   }
   throw new Error(`no ${count} consecutive free ports found below the ephemeral range`);
+}
+
+/**
+ * A port nothing listens on, where a connection is refused as by a service that is down.
+ * Outside the ephemeral range, so no outgoing connection of the suite takes it meanwhile.
+ */
+export function closedPort(): Promise<number> {
+  return freePortsOutsideEphemeralRange(1);
 }
 
 /** Where the kernel's ephemeral range starts (Linux: /proc/sys/net/ipv4/ip_local_port_range). */

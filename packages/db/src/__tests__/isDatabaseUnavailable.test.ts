@@ -1,7 +1,5 @@
-import net from 'node:net';
-import type { AddressInfo } from 'node:net';
 import pg from 'pg';
-import { createTestDatabase, routeThroughTcpFaultProxy, type TestDatabase } from '@agora/testkit';
+import { closedPort, createTestDatabase, routeThroughTcpFaultProxy, type TestDatabase } from '@agora/testkit';
 import { createDb, isDatabaseUnavailable } from '../index.js';
 
 /** What a promise rejected with (it must reject). */
@@ -12,15 +10,6 @@ async function rejectionOf(work: Promise<unknown>): Promise<unknown> {
     },
     (error: unknown) => error,
   );
-}
-
-/** A port nothing listens on (it did a moment ago). */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 describe('isDatabaseUnavailable', () => {
